@@ -1,0 +1,136 @@
+"""Inferred facts shipped in the bundle (no Java needed): exact sets, rules and support."""
+
+from __future__ import annotations
+
+from conftest import labels
+
+import msbackpain
+
+
+def test_drug_class_inheritance(kg: msbackpain.KnowledgeGraph) -> None:
+    drug_rule = {r.key for r in kg.edges() if r.rule == "msbp:ruleDrugClassTreatment"}
+    assert drug_rule == {
+        ("msbp:Baclofen", "msbp:treats", "msbp:Spasticity"),
+        ("msbp:Tizanidine", "msbp:treats", "msbp:Spasticity"),
+        ("msbp:Ibuprofen", "msbp:treats", "msbp:MuscleStrainBackPain"),
+        ("msbp:Naproxen", "msbp:treats", "msbp:MuscleStrainBackPain"),
+    }
+
+
+def test_subtype_inheritance_for_lhermittes_sign(kg: msbackpain.KnowledgeGraph) -> None:
+    answer = kg.treatments_for("Lhermitte's sign")
+    asserted = [r for r in answer if not r.inferred]
+    inferred = [r for r in answer if r.inferred]
+    assert labels(r.subject for r in asserted) == ["avoiding triggering neck movements"]
+    assert labels(r.subject for r in inferred) == [
+        "antidepressant",
+        "antiseizure medication",
+        "complementary therapy",
+        "eliminating neuropathic-pain triggers",
+        "exercise",
+        "gentle stretching",
+        "heated-pool therapy",
+        "occupational therapy",
+        "personalised workout programme",
+        "physical therapy",
+        "stretching tight muscles",
+        "water aerobics",
+        "water therapy",
+    ]
+    antiseizure = next(r for r in inferred if r.subject.label == "antiseizure medication")
+    assert antiseizure.rule == "msbp:ruleSubtypeTreatment"
+    assert [v.key for v in antiseizure.via] == [
+        ("msbp:AntiseizureDrugs", "msbp:treats", "msbp:NeuropathicPain"),
+        ("msbp:LhermittesSign", "msbp:subtypeOf", "msbp:NeuropathicPain"),
+    ]
+    assert antiseizure.evidence is not None
+    assert antiseizure.evidence.paragraphs == ("P11", "P30")
+    assert antiseizure.evidence.knowledge_level == "logical_entailment"
+
+
+def test_asserted_only_hides_inferred(kg: msbackpain.KnowledgeGraph) -> None:
+    assert labels(r.subject for r in kg.treatments_for("spasticity", inferred=False)) == [
+        "muscle relaxant"
+    ]
+    everything = kg.treatments_for("spasticity")
+    assert {"baclofen", "tizanidine", "water therapy"} <= {r.subject.label for r in everything}
+    assert all(r.inferred == (r.subject.label != "muscle relaxant") for r in everything)
+
+
+def test_conflict_relation_is_inferred_by_the_reasoner(kg: msbackpain.KnowledgeGraph) -> None:
+    aggravates = {r.key: r for r in kg.edges() if r.predicate == "msbp:mayAggravate"}
+    assert set(aggravates) == {
+        ("msbp:HeatedPool", "msbp:mayAggravate", "msbp:LhermittesSign"),
+        ("msbp:WaterAerobics", "msbp:mayAggravate", "msbp:LhermittesSign"),
+    }
+    assert all(r.inferred and r.rule == "msbp:ruleFactorAggravation" for r in aggravates.values())
+    assert [
+        v.key
+        for v in aggravates[("msbp:HeatedPool", "msbp:mayAggravate", "msbp:LhermittesSign")].via
+    ] == [
+        ("msbp:HeatedPool", "msbp:involvesFactor", "msbp:Heat"),
+        ("msbp:Heat", "msbp:triggers", "msbp:LhermittesSign"),
+    ]
+    assert kg.edges(inferred=False) and not any(
+        r.predicate == "msbp:mayAggravate" for r in kg.edges(inferred=False)
+    )
+
+
+def test_defined_classes_are_classified(kg: msbackpain.KnowledgeGraph) -> None:
+    members = {
+        (r.subject.id, r.object.id)
+        for r in (kg.relation(k) for k in kg._support() if k[1] == "rdf:type")
+    }
+    triggers = sorted(s for s, c in members if c == "msbp:Trigger")
+    assert triggers == [
+        "msbp:ExtremeTemperatures",
+        "msbp:Fatigue",
+        "msbp:Heat",
+        "msbp:Humidity",
+        "msbp:Infections",
+        "msbp:NeckBending",
+        "msbp:PositionChanges",
+        "msbp:Stress",
+        "msbp:SuddenMovements",
+        "msbp:TightClothing",
+    ]
+    assert sorted(s for s, c in members if c == "msbp:TriggerAvoidanceAction") == [
+        "msbp:AvoidTriggeringNeckMovements"
+    ]
+    assert sorted(s for s, c in members if c == "msbp:PotentiallyAggravatingTreatment") == [
+        "msbp:HeatedPool",
+        "msbp:WaterAerobics",
+    ]
+    assert sorted(s for s, c in members if c == "msbp:PainTypeWithDrugTreatment") == [
+        "msbp:LhermittesSign",
+        "msbp:MuscleStrainBackPain",
+        "msbp:NeuropathicPain",
+        "msbp:Spasticity",
+    ]
+    result = kg.query("SELECT ?x WHERE { ?x a msbp:Trigger }")
+    assert len(result) == 10  # materialised memberships are visible to SPARQL
+
+
+def test_no_inferred_edge_without_support(kg: msbackpain.KnowledgeGraph) -> None:
+    inferred = [r for r in kg.edges() if r.inferred]
+    assert len(inferred) == 116
+    for relation in inferred:
+        assert relation.rule and relation.rule.startswith("msbp:rule"), relation
+        assert relation.via, relation
+        assert all(not v.inferred for v in relation.via), relation
+        assert all(
+            v.evidence and v.evidence.paragraphs for v in relation.via if v.predicate != "rdf:type"
+        ), relation
+        assert (
+            relation.evidence is not None
+            and relation.evidence.knowledge_level == "logical_entailment"
+        )
+
+
+def test_transitive_causes(kg: msbackpain.KnowledgeGraph) -> None:
+    causes = kg.causes_of("back pain from mobility-aid misuse")
+    assert {(r.subject.label, r.predicate, r.inferred) for r in causes} == {
+        ("poor posture", "msbp:causes", False),
+        ("pressure on the back", "msbp:contributesTo", False),
+        ("incorrect use of mobility aids", "msbp:contributesTo", True),
+    }
