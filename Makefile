@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: help install demo test test-fast lint typecheck ontology inferred validate docs-ontology check-generated clean
+.PHONY: help install demo test test-fast lint ontology inferred validate docs-ontology check-generated bench-core clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -46,3 +46,6 @@ validate:  ## SHACL shapes + HermiT consistency on the bundle
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache site
+
+bench-core:  ## Benchmark load, domain calls, explain, plan and the reasoners (writes benchmarks/results/core.md)
+	$(PYTHON) benchmarks/bench_core.py
