@@ -37,7 +37,9 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "index": t3 - t2, "first_a
 def _cold(repeats: int) -> dict[str, float]:
     runs = []
     for _ in range(repeats):
-        out = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", COLD], capture_output=True, text=True, check=True, cwd=ROOT
+        )
         runs.append(json.loads(out.stdout))
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
@@ -69,17 +71,24 @@ def main(argv: list[str]) -> int:
         "pain_types()": kg.pain_types,
         "causes_of('muscle weakness')": lambda: kg.causes_of("muscle weakness"),
         "triggers_of('spasticity')": lambda: kg.triggers_of("spasticity"),
-        "qualities_of(\"Lhermitte's sign\")": lambda: kg.qualities_of("Lhermitte's sign"),
-        "treatments_for(\"Lhermitte's sign\")": lambda: kg.treatments_for("Lhermitte's sign"),
+        'qualities_of("Lhermitte\'s sign")': lambda: kg.qualities_of("Lhermitte's sign"),
+        'treatments_for("Lhermitte\'s sign")': lambda: kg.treatments_for("Lhermitte's sign"),
         "benefits_of('water aerobics')": lambda: kg.benefits_of("water aerobics"),
         "cautions_for('baclofen')": lambda: kg.cautions_for("baclofen"),
         "gaps()": kg.gaps,
         "explain('baclofen', 'back pain')": lambda: kg.explain("baclofen", "back pain"),
-        "plan([\"Lhermitte's sign\", 'spasticity'])": lambda: kg.plan(["Lhermitte's sign", "spasticity"]),
+        "plan([\"Lhermitte's sign\", 'spasticity'])": lambda: kg.plan(
+            ["Lhermitte's sign", "spasticity"]
+        ),
     }
     warm = {name: _p50(fn, n) for name, fn in calls.items()}
-    pairs = [("baclofen", "back pain"), ("heated pool", "Lhermitte's sign"), ("multiple sclerosis", "neuropathic pain"),
-             ("incorrect use of mobility aids", "back pain"), ("stress", "water aerobics")]
+    pairs = [
+        ("baclofen", "back pain"),
+        ("heated pool", "Lhermitte's sign"),
+        ("multiple sclerosis", "neuropathic pain"),
+        ("incorrect use of mobility aids", "back pain"),
+        ("stress", "water aerobics"),
+    ]
     uncached_explain = statistics.median(
         _p50(lambda a=a, b=b: explain(kg, a, b), 3 if smoke else 50) for a, b in pairs
     )
