@@ -7,8 +7,9 @@ from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from msbackpain import queries
-from msbackpain.backends.base import IRI, Backend, BindingValue
+from msbackpain.backends.base import IRI, Backend, BindingValue, check_iri
 from msbackpain.exceptions import QueryParameterError
+from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
 from msbackpain.guard import check_query
 from msbackpain.lookup import EntityIndex
 from msbackpain.models import (
@@ -187,19 +188,30 @@ mean "Lhermitte's sign"?
         return result
 
     def query(
-        self, sparql: str, *, allow_network: bool = False, **bindings: EntityRef | BindingValue
+        self,
+        sparql: str,
+        *,
+        allow_network: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+        **bindings: EntityRef | BindingValue,
     ) -> QueryResult:
         """Run an ad-hoc SPARQL query, with ``bindings`` bound by the engine.
 
         Only SELECT, ASK, CONSTRUCT and DESCRIBE run. ``SERVICE`` and ``FROM`` would make the
         engine reach out over the network or the file system; they are refused unless
-        ``allow_network=True``. Known prefixes (``msbp:``, ``rdfs:``, ``skos:``, xref
+        ``allow_network=True``. The query runs in a child process that is killed after
+        ``timeout`` seconds, and may return at most ``max_rows`` rows; either limit raises
+        instead of returning a partial result (``timeout=None`` evaluates in-process).
+        Known prefixes (``msbp:``, ``rdfs:``, ``skos:``, xref
         prefixes...) need no declaration. Bind an entity by passing an :class:`Entity` or an
         :class:`~msbackpain.IRI`; a plain string binds a literal.
 
         Raises:
             QueryError: for malformed text (with line and column) or a refused construct.
             QueryParameterError: if a binding names a variable the query does not use.
+            QueryTimeoutError: if the query runs longer than ``timeout``.
+            ResultTooLargeError: if it returns more than ``max_rows`` rows.
 
         Examples:
             >>> import msbackpain
@@ -217,7 +229,11 @@ mean "Lhermitte's sign"?
                 msg = f"the query has no variable ?{key} to bind (variables: {used})"
                 raise QueryParameterError(msg)
             values[key] = IRI(value.iri) if isinstance(value, Entity) else value
-        return self._backend.query(sparql, values)
+            if isinstance(values[key], IRI):
+                check_iri(str(values[key]), f"binding ?{key}")
+        if timeout is None or not self._backend.embedded:
+            return self._backend.query(sparql, values, max_rows=max_rows)
+        return run_limited(self._backend.query, sparql, values, max_rows=max_rows, timeout=timeout)
 
     # -- relations ------------------------------------------------------------------------
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 
 from msbackpain._resources import INFERRED_FILE, ONTOLOGY_FILE, ontology_dir
 from msbackpain.backends import get_backend
-from msbackpain.exceptions import BackendError
+from msbackpain.exceptions import BackendError, OntologyLoadError
 from msbackpain.knowledge import KnowledgeGraph
 
 __all__ = ["bundled_files", "load"]
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def bundled_files(*, inferred: bool = True) -> list[Path]:
@@ -55,6 +58,10 @@ def load(
     if endpoint is not None:
         msg = f"remote endpoints are not supported by this build (endpoint={endpoint!r})"
         raise BackendError(msg)
+    for source in sources:
+        if _URL.match(str(source)):
+            msg = f"{source}: a URL; msbackpain reads local files only (download it first)"
+            raise OntologyLoadError(msg, path=str(source))
     paths = [Path(s) for s in sources]
     if not paths:
         return _default(backend)

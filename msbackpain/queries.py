@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from msbackpain._resources import queries_dir
-from msbackpain.backends.base import IRI, BindingValue
+from msbackpain.backends.base import IRI, BindingValue, check_iri
 from msbackpain.exceptions import QueryParameterError, UnknownQueryError
 
 __all__ = ["NamedQuery", "Parameter", "get_query", "list_queries", "names", "parse_query_file"]
@@ -99,6 +99,8 @@ def _check_kind(query: str, parameter: Parameter, value: BindingValue) -> None:
     if not ok:
         msg = f"parameter {parameter.name!r} of query {query!r} must be an {kind}, got {value!r}"
         raise QueryParameterError(msg)
+    if isinstance(value, IRI):
+        check_iri(value, f"parameter {parameter.name!r} of query {query!r}")
 
 
 def parse_query_file(path: Path) -> NamedQuery:

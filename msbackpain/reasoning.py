@@ -142,7 +142,7 @@ def _run_worker(ntriples: Path, engine: Engine, timeout: float) -> dict[str, Any
 
 
 def _asserted(graph: Graph) -> Graph:
-    """Return a copy of ``graph`` without materialised inferences (facts carrying msbp:rule)."""
+    """Return ``graph`` without materialised inferences (facts with msbp:rule) or owl:imports."""
     clean = Graph()
     drop_nodes: set[object] = set()
     drop_triples: set[tuple[object, object, object]] = set()
@@ -154,7 +154,8 @@ def _asserted(graph: Graph) -> Graph:
         o = graph.value(axiom, OWL.annotatedTarget)
         drop_triples.add((s, p, o))
     for triple in graph:
-        if triple[0] not in drop_nodes and triple not in drop_triples:
+        # owl:imports would make owlready2 fetch the imported ontology over HTTP.
+        if triple[0] not in drop_nodes and triple not in drop_triples and triple[1] != OWL.imports:
             clean.add(triple)
     return clean
 

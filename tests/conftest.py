@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,40 @@ def full_graph() -> rdflib.Graph:
 
 def labels(items) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(x.label for x in items)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts connections (and answers nothing useful)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback TCP listener; tests assert how many connections it saw."""
+    server = Listener()
+    yield server
+    server.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, needs_java
 
+from conftest import DATA, needs_java
 from msbackpain.cli import main
 
 
@@ -176,8 +176,10 @@ def test_validate_a_file() -> None:
     code, out, _ = run("validate", str(DATA / "broken.ttl"))
     assert code == 0 and "10 statements, syntax OK" in out
     bad = DATA / "article_shingles.txt"
-    code, _, _ = run("validate", str(bad), "--format", "x")
-    assert code == 2  # an unknown option is a usage error
+    code, _, err = run("validate", str(bad), "--format", "x")
+    assert code == 2 and "Invalid value for '--format'" in err  # a usage error
+    code, _, err = run("validate", str(bad), "--format", "turtle")
+    assert code == 1 and err.startswith(f"error: OntologyLoadError: {bad}:")
 
 
 @needs_java

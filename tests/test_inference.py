@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import labels
-
 import msbackpain
+from conftest import labels
 
 
 def test_drug_class_inheritance(kg: msbackpain.KnowledgeGraph) -> None:

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 import rdflib
-from conftest import DATA, INFERRED, MSBP, ONTOLOGY, ROOT, SHAPES
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from conftest import DATA, INFERRED, MSBP, ONTOLOGY, ROOT, SHAPES
 from msbackpain.backends._parse import parse_quads
 from msbackpain.exceptions import OntologyLoadError
 from msbackpain.prefixes import XREF_PREFIXES, compress

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import rdflib
-from conftest import INFERRED, MSBP, ONTOLOGY, needs_java
 
 import msbackpain
+from conftest import INFERRED, MSBP, ONTOLOGY, needs_java
 from msbackpain.reasoning import infer
 
 pytestmark = [pytest.mark.java, needs_java]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,9 @@ def parse_quads(path: Path, *, format: str | None = None) -> list[pyoxigraph.Qua
 
     pyoxigraph's parsers are strict (they reject all 94 negative W3C Turtle syntax tests,
     where rdflib accepts 39) and report the line and column of the first error. The base IRI
-    is the file's own ``file:`` URI, so relative IRIs resolve locally.
+    is the file's own ``file:`` URI, so relative IRIs resolve locally. Nothing is fetched: a
+    remote JSON-LD ``@context`` is an error, and RDF/XML entity declarations (external
+    entities, expansion bombs) are refused before parsing.
 
     Raises:
         OntologyLoadError: naming the file and line when it cannot be read or parsed.
@@ -63,16 +65,31 @@ def parse_quads(path: Path, *, format: str | None = None) -> list[pyoxigraph.Qua
     if not path.is_file():
         raise OntologyLoadError(f"{path}: no such file", path=str(path))
     try:
-        with path.open("rb") as handle:
-            return list(
-                _iterate(pyoxigraph.parse(handle, format=fmt, base_iri=path.resolve().as_uri()))
-            )
+        data = path.read_bytes()
+        if fmt == pyoxigraph.RdfFormat.RDF_XML:
+            _refuse_entities(path, data)
+        return list(pyoxigraph.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+    except OntologyLoadError:
+        raise
     except SyntaxError as err:
         line = err.lineno
-        raise OntologyLoadError(f"{path}:{line}: {err.msg}", path=str(path), line=line) from err
+        message = str(err.msg)
+        if "LoadDocumentCallback" in message:
+            message = "a remote JSON-LD @context is not fetched; inline it or save it locally"
+        where = f"{path}:{line}" if line else str(path)
+        raise OntologyLoadError(f"{where}: {message}", path=str(path), line=line) from err
     except (OSError, ValueError, UnicodeError, RecursionError) as err:
         raise OntologyLoadError(f"{path}: cannot read RDF: {err}", path=str(path)) from err
 
 
-def _iterate(quads: Iterator[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
-    yield from quads
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b.*?(?:\]\s*>|>)", re.DOTALL)
+
+
+def _refuse_entities(path: Path, data: bytes) -> None:
+    # Entity declarations enable external entities (file or network reads) and expansion
+    # bombs; RDF/XML from untrusted sources has no need for them.
+    doctype = _DOCTYPE.search(data[:65536])
+    if doctype and b"<!ENTITY" in doctype.group(0):
+        line = data[: doctype.start()].count(b"\n") + 1
+        msg = f"{path}:{line}: RDF/XML entity declarations (<!ENTITY ...>) are refused"
+        raise OntologyLoadError(msg, path=str(path), line=line)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 from msbackpain.models import QueryResult
 
-__all__ = ["IRI", "Backend", "BindingValue", "rdf_format"]
+__all__ = ["IRI", "Backend", "BindingValue", "capped", "check_iri", "rdf_format"]
+
+
+T = TypeVar("T")
 
 
 class IRI(str):
@@ -23,6 +26,30 @@ class IRI(str):
 
     def __repr__(self) -> str:
         return f"IRI({str.__repr__(self)})"
+
+
+def check_iri(value: str, what: str = "value") -> None:
+    """Raise :class:`~msbackpain.QueryParameterError` unless ``value`` is an absolute IRI.
+
+    The check is pyoxigraph's own IRI parser, so a value that would break out of an IRI
+    (spaces, ``<``, ``>``, braces...) never reaches a query.
+
+    Examples:
+        >>> check_iri("https://w3id.org/msbackpain/Baclofen")
+        >>> check_iri("x> } SERVICE <http://evil/")
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.QueryParameterError: value is not a valid IRI: \
+'x> } SERVICE <http://evil/'
+    """
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError:
+        from msbackpain.exceptions import QueryParameterError
+
+        raise QueryParameterError(f"{what} is not a valid IRI: {value!r}") from None
 
 
 #: A value a query parameter can be bound to: an :class:`IRI`, or a literal.
@@ -65,6 +92,30 @@ def rdf_format(path: Path, format: str | None = None) -> str:
         raise OntologyLoadError(msg, path=str(path)) from None
 
 
+def capped(rows: Iterable[T], max_rows: int | None) -> Iterator[T]:
+    """Yield ``rows``, raising :class:`~msbackpain.ResultTooLargeError` past ``max_rows``.
+
+    Examples:
+        >>> list(capped([1, 2], 2))
+        [1, 2]
+        >>> list(capped([1, 2, 3], 2))
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.ResultTooLargeError: the query returned more than 2 rows \
+(the cap); no partial result is returned
+    """
+    from msbackpain.exceptions import ResultTooLargeError
+
+    for count, row in enumerate(rows, start=1):
+        if max_rows is not None and count > max_rows:
+            msg = (
+                f"the query returned more than {max_rows} rows (the cap); "
+                "no partial result is returned"
+            )
+            raise ResultTooLargeError(msg)
+        yield row
+
+
 @runtime_checkable
 class Backend(Protocol):
     """What msbackpain needs from a triple store.
@@ -96,8 +147,17 @@ class Backend(Protocol):
         """
         ...
 
-    def query(self, sparql: str, bindings: Mapping[str, BindingValue] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, BindingValue] | None = None,
+        *,
+        max_rows: int | None = None,
+    ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` bound by the engine and return its rows.
+
+        With ``max_rows``, stop reading results after that many rows and raise
+        :class:`~msbackpain.ResultTooLargeError` instead of returning a partial result.
 
         Example:
             ``store.query("SELECT ?l WHERE { ?e rdfs:label ?l }", {"e": IRI(iri)})``

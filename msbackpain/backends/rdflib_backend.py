@@ -14,8 +14,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
 from msbackpain.backends._parse import parse_quads
-from msbackpain.backends.base import IRI, BindingValue
-from msbackpain.exceptions import BackendError, QueryError
+from msbackpain.backends.base import IRI, BindingValue, capped
+from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.models import QueryResult
 from msbackpain.prefixes import PREFIXES, compress
 
@@ -130,12 +130,20 @@ class RdflibBackend:
                 self._prepared.popitem(last=False)
         return prepared
 
-    def query(self, sparql: str, bindings: Mapping[str, BindingValue] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, BindingValue] | None = None,
+        *,
+        max_rows: int | None = None,
+    ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``."""
         prepared = self._prepare(sparql)
         init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
         try:
-            return self._evaluate(prepared, init)
+            return self._evaluate(prepared, init, max_rows)
+        except MsBackPainError:
+            raise
         except OSError as err:  # SERVICE or FROM that the caller allowed, and that failed
             raise BackendError(f"the query's remote call failed: {err}") from err
         except RecursionError as err:
@@ -148,7 +156,9 @@ class RdflibBackend:
         ) as err:  # rdflib evaluation errors
             raise QueryError(f"the query failed during evaluation: {err}") from err
 
-    def _evaluate(self, prepared: Query, init: dict[str, Identifier]) -> QueryResult:
+    def _evaluate(
+        self, prepared: Query, init: dict[str, Identifier], max_rows: int | None
+    ) -> QueryResult:
         result = self.graph.query(prepared, initBindings=init)
         if result.type == "ASK":
             return QueryResult(
@@ -157,15 +167,16 @@ class RdflibBackend:
                 bool(result.askAnswer),
             )
         if result.type in ("CONSTRUCT", "DESCRIBE"):
+            triples = capped(result.graph or (), max_rows)
             rows = tuple(
                 {"subject": to_value(s), "predicate": to_value(p), "object": to_value(o)}
-                for s, p, o in result.graph or ()
+                for s, p, o in triples
             )
             return QueryResult(("subject", "predicate", "object"), rows)
         variables = tuple(str(v) for v in result.vars or ())
         rows = tuple(
             {name: to_value(row[i]) for i, name in enumerate(variables)}  # type: ignore[index]
-            for row in result
+            for row in capped(result, max_rows)
         )
         return QueryResult(variables, rows)
 

@@ -157,6 +157,13 @@ def plan(
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
+    "--format",
+    "rdf_format",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "n3", "xml", "json-ld"]),
+    default=None,
+    help="RDF syntax of FILES (default: from each file's suffix).",
+)
+@click.option(
     "--shapes/--no-shapes", default=None, help="Run the SHACL shapes (default: on for the bundle)."
 )
 @click.option(
@@ -164,7 +171,9 @@ def plan(
     default=None,
     help="Check consistency with HermiT (default: on for the bundle).",
 )
-def validate(files: tuple[str, ...], shapes: bool | None, reasoner: bool | None) -> None:
+def validate(
+    files: tuple[str, ...], rdf_format: str | None, shapes: bool | None, reasoner: bool | None
+) -> None:
     """Validate RDF FILES strictly, or the bundle (syntax, SHACL shapes, OWL consistency).
 
     Each FILE is parsed with pyoxigraph's strict parsers; the first error is reported with
@@ -174,13 +183,15 @@ def validate(files: tuple[str, ...], shapes: bool | None, reasoner: bool | None)
     Examples:
       msbackpain validate
       msbackpain validate my-facts.ttl --shapes
+      msbackpain validate data.txt --format nt
+      msbackpain validate data.txt --format nt
     """
     from msbackpain.loading import bundled_files
     from msbackpain.validation import check_syntax, validate_shapes
 
     paths = [Path(f) for f in files]
     for path in paths:
-        click.echo(f"{path}: {check_syntax(path)} statements, syntax OK")
+        click.echo(f"{path}: {check_syntax(path, format=rdf_format)} statements, syntax OK")
     run_shapes = shapes if shapes is not None else not paths
     run_reasoner = reasoner if reasoner is not None else not paths
     if not (run_shapes or run_reasoner):
