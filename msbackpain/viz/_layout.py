@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 __all__ = ["Layout", "layered", "node_group"]
 
 _SWEEPS = 8
+_LONG_LABEL = 26  # characters: a longer label wraps onto two lines...
+_LONG_GAP = 1.35  # ...so the next node of its column sits this many rows below, not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,27 +83,31 @@ def layered(graph: nx.MultiDiGraph) -> Layout:
             )
         )
 
+    tall = {n for n, label in graph.nodes(data="label") if len(str(label or n)) > _LONG_LABEL}
     neighbours: dict[str, list[str]] = {node: [] for node in graph.nodes}
     for u, v in graph.edges():
         if u != v:
             neighbours[u].append(v)
             neighbours[v].append(u)
 
-    row = _rows(columns)
+    row: dict[str, float] = {}
+    for nodes in columns:
+        row.update(_rows(nodes, tall))
     order = list(range(len(columns)))
     for sweep in range(_SWEEPS):
         for index in order if sweep % 2 == 0 else reversed(order):
             nodes = columns[index]
             centre = _centres(nodes, neighbours, row)
             nodes.sort(key=lambda n: (centre[n], row[n]))
-            row.update(_rows([nodes]))
-    # Then slide the nodes of each column (order kept, one row apart at least) towards
-    # their neighbours, so short columns spread out and edges run flatter.
+            row.update(_rows(nodes, tall))
+    # Then slide the nodes of each column (order kept, a row apart at least) towards their
+    # neighbours, so short columns spread out and edges run flatter.
     for sweep in range(_SWEEPS):
         for index in order if sweep % 2 == 0 else reversed(order):
             nodes = columns[index]
             centre = _centres(nodes, neighbours, row)
-            row.update(zip(nodes, _spaced([centre[n] for n in nodes]), strict=True))
+            spaced = _spaced([centre[n] for n in nodes], _offsets(nodes, tall))
+            row.update(zip(nodes, spaced, strict=True))
     top = min(row.values(), default=0.0)
     bottom = max(row.values(), default=0.0)
     middle = (top + bottom) / 2
@@ -113,10 +119,21 @@ def layered(graph: nx.MultiDiGraph) -> Layout:
     )
 
 
-def _rows(columns: list[list[str]]) -> dict[str, float]:
-    return {
-        node: index - (len(nodes) - 1) / 2 for nodes in columns for index, node in enumerate(nodes)
-    }
+def _offsets(nodes: list[str], tall: set[str]) -> list[float]:
+    """The least distance of each node of a column from the first one."""
+    offsets: list[float] = []
+    total = 0.0
+    for index, node in enumerate(nodes):
+        if index:
+            total += _LONG_GAP if nodes[index - 1] in tall else 1.0
+        offsets.append(total)
+    return offsets
+
+
+def _rows(nodes: list[str], tall: set[str]) -> dict[str, float]:
+    offsets = _offsets(nodes, tall)
+    middle = offsets[-1] / 2 if offsets else 0.0
+    return {node: offset - middle for node, offset in zip(nodes, offsets, strict=True)}
 
 
 def _centres(
@@ -128,26 +145,24 @@ def _centres(
     }
 
 
-def _spaced(wanted: list[float]) -> list[float]:
-    """Return the rows closest to ``wanted`` (least squares) that keep order and a gap of 1.
+def _spaced(wanted: list[float], offsets: list[float]) -> list[float]:
+    """Return the rows closest to ``wanted`` (least squares) that keep order and spacing.
 
-    With ``z[i] = y[i] - i`` the gap constraint becomes ``z`` non-decreasing, which is an
-    isotonic regression solved by pooling adjacent violators.
+    Row ``i`` must be at least ``offsets[i] - offsets[i - 1]`` below row ``i - 1``. With
+    ``z[i] = y[i] - offsets[i]`` that becomes ``z`` non-decreasing: an isotonic regression,
+    solved by pooling adjacent violators.
 
     Examples:
-        >>> _spaced([0.0, 0.0, 5.0])
+        >>> _spaced([0.0, 0.0, 5.0], [0.0, 1.0, 2.0])
         [-0.5, 0.5, 5.0]
     """
-    blocks: list[list[float]] = []  # [mean of z, weight]
-    for index, value in enumerate(wanted):
-        blocks.append([value - index, 1.0])
+    blocks: list[list[float]] = []  # [mean of z, number of nodes]
+    for value, offset in zip(wanted, offsets, strict=True):
+        blocks.append([value - offset, 1.0])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
             mean, weight = blocks.pop()
-            blocks[-1][0] = (blocks[-1][0] * blocks[-1][1] + mean * weight) / (
-                blocks[-1][1] + weight
-            )
-            blocks[-1][1] += weight
-    result: list[float] = []
-    for mean, weight in blocks:
-        result += [mean + len(result) + offset for offset in range(int(weight))]
-    return result
+            total = blocks[-1][1] + weight
+            blocks[-1][0] = (blocks[-1][0] * blocks[-1][1] + mean * weight) / total
+            blocks[-1][1] = total
+    z = [mean for mean, weight in blocks for _ in range(int(weight))]
+    return [value + offset for value, offset in zip(z, offsets, strict=True)]

@@ -47,6 +47,8 @@ def select(
 ) -> nx.MultiDiGraph:
     """Return a new graph holding what a picture of ``graph`` should show.
 
+    Nodes and edges of the result are in sorted order, so pictures of it are reproducible.
+
     Args:
         graph: A graph from :func:`msbackpain.graph.to_networkx`; it is not changed.
         focus: A node id or label; when given, keep only the nodes within ``depth`` edges
@@ -78,7 +80,12 @@ def select(
         view = nx.subgraph_view(
             graph, filter_edge=lambda u, v, k: not graph.edges[u, v, k].get("inferred", False)
         )
-    if focus is None:
-        whole: nx.MultiDiGraph = nx.MultiDiGraph(view)
-        return whole
-    return neighbourhood(view, resolve(view, focus), depth=depth)
+    chosen = view if focus is None else neighbourhood(view, resolve(view, focus), depth=depth)
+    # A new graph in sorted order: subgraph views iterate sets, whose order changes from one
+    # run to the next, and pictures must not.
+    ordered = nx.MultiDiGraph()
+    ordered.add_nodes_from(sorted(chosen.nodes(data=True), key=lambda item: str(item[0])))
+    ordered.add_edges_from(
+        sorted(chosen.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    )
+    return ordered

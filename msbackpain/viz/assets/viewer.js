@@ -4,6 +4,7 @@
 (function () {
   "use strict";
 
+  performance.mark("msbp-viewer-start");
   var data = JSON.parse(document.getElementById("msbp-data").textContent);
   var byId = {};
   var groupById = {};
@@ -92,7 +93,7 @@
   var visEdges = data.edges.map(function (e) {
     var f = familyById[e.family];
     return {
-      id: e.id, from: e.from, to: e.to, label: e.label, title: edgeTitle(e),
+      id: e.id, from: e.from, to: e.to, title: edgeTitle(e),
       dashes: e.inferred ? [5, 4] : false,
       width: e.inferred ? 1 : 1.6,
       color: edgeColour(e, false),
@@ -101,6 +102,24 @@
         roundness: Math.abs(e.curve) } : false
     };
   });
+
+  // Node labels and arrowheads only at a zoom where they can be seen, for the same reason
+  // as the edge labels below. Before the first fit, guess the scale from the layout's
+  // extent and the container.
+  var NODE_LABEL_SCALE = 0.3;
+  var ARROW_SCALE = 0.2;
+  var container = document.getElementById("msbp-network");
+  var initialScale = (function () {
+    var xs = data.nodes.map(function (n) { return n.x; });
+    var ys = data.nodes.map(function (n) { return n.y; });
+    if (!xs.length) return 1;
+    var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 300;
+    var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 100;
+    return Math.min(container.clientWidth / width, container.clientHeight / height);
+  })();
+  var nodeLabels = initialScale >= NODE_LABEL_SCALE;
+  var arrows = initialScale >= ARROW_SCALE;
+  if (!nodeLabels) visNodes.forEach(function (n) { n.label = undefined; });
 
   var nodes = new vis.DataSet(visNodes);
   var edges = new vis.DataSet(visEdges);
@@ -136,15 +155,15 @@
       widthConstraint: { maximum: 300 }
     },
     edges: {
-      arrows: { to: { enabled: true, scaleFactor: 0.55 } },
+      arrows: { to: { enabled: arrows, scaleFactor: 0.55 } },
       font: { size: 10, align: "middle", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { enabled: true, drawThreshold: 7 } },
       selectionWidth: 1.5
     }
   };
 
-  var container = document.getElementById("msbp-network");
+  performance.mark("msbp-data-ready");
   var network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, options);
+  performance.mark("msbp-network-built");
 
   // Column headings, drawn on the canvas as text.
   network.on("beforeDrawing", function (ctx) {
@@ -159,10 +178,38 @@
     ctx.restore();
   });
 
+  // Edge labels only when zoomed in far enough to read them, arrowheads and node labels only
+  // when they can be seen. vis measures every label and fills every arrowhead on every
+  // redraw even when they are too small to see, which costs seconds per frame at 10,000
+  // edges, so they are taken off rather than just left undrawn.
+  var EDGE_LABEL_SCALE = 0.7;
+  var edgeLabels = false;
+  function syncDetail() {
+    var scale = network.getScale();
+    if ((scale >= ARROW_SCALE) !== arrows) {
+      arrows = scale >= ARROW_SCALE;
+      network.setOptions({ edges: { arrows: { to: { enabled: arrows } } } });
+    }
+    if ((scale >= NODE_LABEL_SCALE) !== nodeLabels) {
+      nodeLabels = scale >= NODE_LABEL_SCALE;
+      nodes.update(data.nodes.map(function (n) {
+        return { id: n.id, label: nodeLabels ? n.label : undefined };
+      }));
+    }
+    var wanted = scale >= EDGE_LABEL_SCALE;
+    if (wanted === edgeLabels) return;
+    edgeLabels = wanted;
+    edges.update(data.edges.map(function (e) {
+      return { id: e.id, label: wanted ? e.label : undefined };
+    }));
+  }
+  network.on("zoom", syncDetail);
+
   // vis fits the nodes only: step back a little so the column headings show too.
   function fitAll() {
     network.fit({ animation: false });
     network.moveTo({ scale: network.getScale() * 0.92 });
+    syncDetail();
   }
 
   var firstDraw = true;
@@ -426,6 +473,7 @@
     var keep = highlight(id);
     network.selectNodes([id]);
     network.fit({ nodes: Array.from(keep || [id]), animation: false, maxZoomLevel: 1.3 });
+    syncDetail();
     showNode(id);
     return true;
   }
