@@ -24,7 +24,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +39,7 @@ from msbackpain.models import Evidence  # noqa: E402
 from msbackpain.viz._html import _library  # noqa: E402
 from msbackpain.viz._styles import EDGE_FAMILIES, GROUPS  # noqa: E402
 
+T = TypeVar("T")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -47,16 +50,36 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 WORDS = (
-    "back neck pain nerve muscle spasm heat stress therapy exercise water gentle stretching "
-    "relaxant doctor posture fatigue balance tingling burning sharp chronic lower spine"
-).split()
+    "back",
+    "neck",
+    "pain",
+    "nerve",
+    "muscle",
+    "spasm",
+    "heat",
+    "stress",
+    "therapy",
+    "exercise",
+    "water",
+    "gentle",
+    "stretching",
+    "relaxant",
+    "doctor",
+    "posture",
+    "fatigue",
+    "balance",
+    "tingling",
+    "burning",
+    "sharp",
+)
 
 
 def synthetic_graph(nodes: int, *, seed: int = 7) -> nx.MultiDiGraph:
     """A random graph with the bundle's attributes, categories and edge density."""
     rng = random.Random(seed)
     categories = [c for group in GROUPS for c in group.categories]
-    predicates = sorted({p for family in EDGE_FAMILIES for p in family.predicates}) + [
+    predicates = [
+        *sorted({p for family in EDGE_FAMILIES for p in family.predicates}),
         "msbp:hasQuality",
         "msbp:locatedIn",
         "msbp:hasBenefit",
@@ -100,7 +123,7 @@ def synthetic_graph(nodes: int, *, seed: int = 7) -> nx.MultiDiGraph:
     return graph
 
 
-def timed(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+def timed(action: Callable[[], T], repeat: int) -> tuple[float, T]:
     """Median wall time in seconds over ``repeat`` runs (after one warm-up) and the last result."""
     result = action()
     times = []
@@ -156,17 +179,14 @@ def main() -> None:
 
     kg = msbackpain.load()
     library_bytes = len(_library().encode("utf-8"))
-    rows = []
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [
+        cases: list[tuple[str, nx.MultiDiGraph, msbackpain.KnowledgeGraph | None]] = [
             ("bundle", kg.to_networkx(), kg),
             (f"synthetic {options.nodes:,} nodes", synthetic_graph(options.nodes), None),
         ]
         for name, graph, entities in cases:
-            seconds, page = timed(
-                lambda g=graph, e=entities: viz.html(g, entities=e), options.repeat
-            )
-            assert isinstance(page, viz.HtmlGraph)
+            seconds, page = timed(partial(viz.html, graph, entities=entities), options.repeat)
             path = page.save(Path(tmp) / "page.html")
             size = len(page.html.encode("utf-8"))
             render, drawn = first_render_ms(path, options.repeat)
@@ -184,25 +204,28 @@ def main() -> None:
             )
             print(rows[-1], flush=True)
         draw_seconds, picture = timed(lambda: viz.draw(kg.to_networkx()), 3)
-        assert isinstance(picture, viz.Picture)
         svg_seconds, svg = timed(picture.svg, 3)
         png_seconds, png = timed(picture.png, 3)
 
     lines = [
         "# Visualisation benchmark",
         "",
-        f"`python benchmarks/bench_viz.py` on {platform.machine()}, {_cores()} cores, "
-        f"Python {platform.python_version()}, {chromium_version()}, "
-        f"vis-network {viz.VIS_NETWORK_VERSION}. Medians of {options.repeat} runs after a "
-        "warm-up.",
+        (
+            f"`python benchmarks/bench_viz.py` on {platform.machine()}, {_cores()} cores, "
+            f"Python {platform.python_version()}, {chromium_version()}, "
+            f"vis-network {viz.VIS_NETWORK_VERSION}. Medians of {options.repeat} runs after a "
+            "warm-up."
+        ),
         "",
         "First render: `performance.now()` at vis-network's first `afterDrawing` event, i.e.",
         "from navigation start until all nodes and edges are drawn once (HTML parse, library",
         "start-up, JSON parse and network construction included); page opened from a file in",
         "headless Chromium with networking disabled; positions are precomputed, physics off.",
         "",
-        "| graph | nodes | edges | HTML generation | HTML size | size without vis-network "
-        "| first render | nodes drawn |",
+        (
+            "| graph | nodes | edges | HTML generation | HTML size | size without vis-network "
+            "| first render | nodes drawn |"
+        ),
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -214,15 +237,19 @@ def main() -> None:
     lines += [
         "",
         f"The bundled vis-network is {library_bytes / 1e3:.0f} kB of every page.",
-        "Targets (issue 6): the bundle's page at most 1 MB without the library, first render "
-        "at most 1 s.",
+        (
+            "Targets (issue 6): the bundle's page at most 1 MB without the library, first "
+            "render at most 1 s."
+        ),
         "",
         "| static picture of the bundle | time |",
         "|---|---:|",
         f"| layout and figure (`viz.draw`) | {draw_seconds * 1000:.0f} ms |",
-        f"| SVG ({len(str(svg).encode()) / 1e3:.0f} kB) | {svg_seconds * 1000:.0f} ms |",
-        f"| PNG ({len(bytes(png)) / 1e3:.0f} kB, {picture.size[0]}x{picture.size[1]} px) "
-        f"| {png_seconds * 1000:.0f} ms |",
+        f"| SVG ({len(svg.encode()) / 1e3:.0f} kB) | {svg_seconds * 1000:.0f} ms |",
+        (
+            f"| PNG ({len(png) / 1e3:.0f} kB, {picture.size[0]}x{picture.size[1]} px) "
+            f"| {png_seconds * 1000:.0f} ms |"
+        ),
         "",
     ]
     options.out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import struct
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -354,6 +355,32 @@ def test_svg_is_deterministic_and_escapes_labels(hostile: msbackpain.KnowledgeGr
     root = ET.fromstring(first)  # noqa: S314 - hostile labels did not break the XML
     assert not [el for el in root.iter() if el.tag.endswith(("script", "img", "foreignObject"))]
     assert len(svg_node_ids(first)) == 3
+
+
+def test_pictures_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Committed docs pictures must only change when the graph does."""
+    outputs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"seed{seed}.svg"
+        subprocess.run(
+            [sys.executable, "-m", "msbackpain", "viz", str(target), "--focus", "spasticity"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_guide_legend_matches_the_styles() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "guides" / "visualisation.md").read_text()
+    from msbackpain.viz._styles import EDGE_FAMILIES, GROUPS
+
+    for group in GROUPS:
+        assert f"| {group.label} |" in guide and f"`{group.colour}`" in guide, group.label
+    for family in EDGE_FAMILIES:
+        assert f"`{family.colour}`" in guide, family.label
 
 
 def test_draw_rejects_unknown_suffix(tmp_path: Path, kg: msbackpain.KnowledgeGraph) -> None:

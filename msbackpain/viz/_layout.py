@@ -123,7 +123,7 @@ def _offsets(nodes: list[str], tall: set[str]) -> list[float]:
     """The least distance of each node of a column from the first one."""
     offsets: list[float] = []
     total = 0.0
-    for index, node in enumerate(nodes):
+    for index in range(len(nodes)):
         if index:
             total += _LONG_GAP if nodes[index - 1] in tall else 1.0
         offsets.append(total)
