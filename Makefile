@@ -41,6 +41,15 @@ check-generated:  ## Fail if any generated file is stale
 	$(PYTHON) tools/materialise.py --check
 	$(PYTHON) tools/gen_ontology_docs.py --check
 
+.PHONY: pictures
+pictures:  ## Regenerate the pictures in docs/assets (static SVG/PNG and the offline HTML page)
+	mkdir -p docs/assets
+	$(PYTHON) -m msbackpain viz docs/assets/graph.svg --asserted-only
+	$(PYTHON) -m msbackpain viz docs/assets/graph.png --asserted-only
+	$(PYTHON) -m msbackpain viz docs/assets/lhermitte.svg --focus "Lhermitte's sign" --depth 1
+	$(PYTHON) -m msbackpain viz docs/assets/lhermitte.png --focus "Lhermitte's sign" --depth 1
+	$(PYTHON) -m msbackpain viz docs/assets/graph.html
+
 validate:  ## SHACL shapes + HermiT consistency on the bundle
 	$(PYTHON) -m msbackpain validate
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from msbackpain.models import CarePlan
     from msbackpain.models import Path as GraphPath
     from msbackpain.reasoning import Engine, ReasoningReport
+    from msbackpain.viz import HtmlGraph, Picture
 
 __all__ = ["SOURCE_ARTICLE", "EntityRef", "KnowledgeGraph"]
 
@@ -646,6 +647,71 @@ mean "Lhermitte's sign"?
         from msbackpain.reasoning import reason
 
         return reason(self, engine=engine, timeout=timeout)
+
+    # -- pictures (msbackpain.viz) ----------------------------------------------------------
+
+    def visualize(
+        self,
+        path: str | Path | None = None,
+        *,
+        focus: EntityRef | None = None,
+        depth: int = 2,
+        inferred: bool = True,
+    ) -> HtmlGraph:
+        """Return an offline interactive HTML picture (:func:`msbackpain.viz.html`).
+
+        Writes it to ``path`` too when one is given. In Jupyter the result displays inline.
+
+        Examples:
+            >>> import msbackpain
+            >>> msbackpain.load().visualize(focus="baclofen", depth=1)
+            <HtmlGraph 'Around baclofen': 5 nodes, 10 edges>
+        """
+        from msbackpain import viz
+
+        page = viz.html(
+            self._graph(inferred=inferred, inverses=False),
+            focus=None if focus is None else self.entity(focus).id,
+            depth=depth,
+            inferred=inferred,
+            entities=self,
+        )
+        if path is not None:
+            page.save(path)
+        return page
+
+    def draw(
+        self,
+        path: str | Path,
+        *,
+        focus: EntityRef | None = None,
+        depth: int = 2,
+        inferred: bool = True,
+    ) -> Picture:
+        """Draw a static layered picture to ``path`` (``.svg`` or ``.png``; :func:`~.viz.draw`).
+
+        Raises:
+            ExportError: if the suffix is not ``.svg`` or ``.png`` or the file cannot be written.
+            MissingExtraError: if the ``viz`` extra (matplotlib) is not installed.
+
+        Examples:
+            >>> import msbackpain, pathlib, tempfile
+            >>> out = pathlib.Path(tempfile.mkdtemp()) / "baclofen.svg"
+            >>> msbackpain.load().draw(out, focus="baclofen", depth=1)
+            <Picture 5 nodes, 10 edges, 1654x... px>
+            >>> out.read_text().count('<g id="node-')
+            5
+        """
+        from msbackpain import viz
+
+        picture = viz.draw(
+            self._graph(inferred=inferred, inverses=False),
+            focus=None if focus is None else self.entity(focus).id,
+            depth=depth,
+            inferred=inferred,
+        )
+        picture.save(path)
+        return picture
 
 
 def _split(value: str | None) -> tuple[str, ...]:
