@@ -231,3 +231,60 @@ def test_harness_shares_one_namespace_and_accepts_elided_output(
 def test_unknown_block_kind_is_not_covered() -> None:
     (block,) = blocks("selftest.md", "```ruby\nputs 1\n```\n")
     assert block.lang not in RUNNABLE and (block.page, block.first_line) not in NOT_EXECUTED
+
+
+# -- generated pages ------------------------------------------------------------------------
+
+
+def test_cookbook_is_current() -> None:
+    import gen_cookbook
+
+    assert (DOCS / "cookbook.md").read_text(encoding="utf-8") == gen_cookbook.build(), (
+        "docs/cookbook.md is stale: run `make docs-cookbook`"
+    )
+
+
+def test_cookbook_covers_every_named_query_with_its_example() -> None:
+    import gen_cookbook
+
+    text = (DOCS / "cookbook.md").read_text(encoding="utf-8")
+    for query in msbackpain.queries.list_queries():
+        assert f"## `{query.name}`" in text
+        params = gen_cookbook.examples(query)
+        assert set(params) == {p.name for p in query.parameters}
+        assert len(msbackpain.load().run(query.name, **params)) > 0, f"{query.name}: empty example"
+
+
+def test_cookbook_refuses_a_query_without_an_example(tmp_path: Path) -> None:
+    import gen_cookbook
+
+    from msbackpain.queries import parse_query_file
+
+    path = tmp_path / "drugs_in.rq"
+    path.write_text(
+        "# name: drugs_in\n# description: Drugs of a class.\n# param: cls iri  The class.\n"
+        "SELECT ?d WHERE { ?d msbp:memberOfDrugClass ?cls }\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="missing: cls"):
+        gen_cookbook.examples(parse_query_file(path))
+
+
+def test_check_site_finds_remote_resources(tmp_path: Path) -> None:
+    import check_site
+
+    (tmp_path / "index.html").write_text(
+        '<html><head><link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">'
+        '<script src="assets/local.js"></script><style>@import url("//cdn.example.org/x.css");</style>'
+        '</head><body><a href="https://example.org/">a link is fine</a>'
+        '<img src="https://unpkg.com/x.png"></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "ok.css").write_text("body { background: url(img/a.png) }", encoding="utf-8")
+    found = check_site.remote_references(tmp_path)
+    assert found == [
+        "index.html: https://fonts.googleapis.com/css?family=Roboto",
+        "index.html: https://unpkg.com/x.png",
+        "index.html: //cdn.example.org/x.css",
+    ]
+    assert check_site.main([str(tmp_path)]) == 1
