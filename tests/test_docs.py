@@ -35,19 +35,34 @@ from msbackpain.cli import main as cli
 from msbackpain.prefixes import PREFIXES
 
 DOCS = ROOT / "docs"
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.rglob("*.md")) + ["README.md"]
+PAGES = [*sorted(p.relative_to(ROOT).as_posix() for p in DOCS.rglob("*.md")), "README.md"]
 RUNNABLE = {"python", "pycon", "console", "sparql", "turtle"}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: Blocks that are shown, not run: (page, first line of the block). Keep this list short.
 NOT_EXECUTED = {
-    ("README.md", "make demo   # installs msbackpain, then asks: what treats Lhermitte's sign, and why?"),
-    ("README.md", "make docs         # builds site/ with `mkdocs build --strict`; open site/index.html"),
-    ("docs/quickstart.md", "pip install .             # in a checkout of the repository (not yet released on PyPI)"),
-    ("docs/guides/ontology.md", "multiple sclerosis --causes--> MS-related nerve damage --causes--> nerve short-circuiting --causes--> neuropathic pain"),
+    (
+        "README.md",
+        "make demo   # installs msbackpain, then asks: what treats Lhermitte's sign, and why?",
+    ),
+    (
+        "README.md",
+        "make docs         # builds site/ with `mkdocs build --strict`; open site/index.html",
+    ),
+    (
+        "docs/quickstart.md",
+        "pip install .             # in a checkout of the repository (not yet released on PyPI)",
+    ),
+    (
+        "docs/guides/ontology.md",
+        "multiple sclerosis --causes--> MS-related nerve damage --causes--> nerve short-circuiting --causes--> neuropathic pain",
+    ),
     ("docs/guides/ontology.md", "$EDITOR ontology/src/edges.tsv      # add the row"),
     ("docs/exceptions.md", "MsBackPainError"),
-    ("docs/benchmarks.md", "make bench                      # every benchmarks/bench_*.py, then this page"),
+    (
+        "docs/benchmarks.md",
+        "make bench                      # every benchmarks/bench_*.py, then this page",
+    ),
 }
 
 
@@ -148,14 +163,20 @@ def _console(block: Block) -> None:
             ok = checker.check_output(expected + "\n", actual + "\n", doctest.ELLIPSIS)
         else:
             ok = expected == actual
-        assert ok, f"{block.where()}: `{command}` printed\n{actual}\n--- but the page shows ---\n{expected}"
+        assert ok, (
+            f"{block.where()}: `{command}` printed\n{actual}\n--- but the page shows ---\n{expected}"
+        )
 
 
 def _turtle(block: Block) -> None:
     declared = {
-        line.split()[1].rstrip(":") for line in block.text.splitlines() if line.startswith("@prefix")
+        line.split()[1].rstrip(":")
+        for line in block.text.splitlines()
+        if line.startswith("@prefix")
     }
-    prologue = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items() if p not in declared)
+    prologue = "".join(
+        f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items() if p not in declared
+    )
     graph = rdflib.Graph().parse(data=prologue + block.text, format="turtle")
     assert len(graph) > 0, f"{block.where()}: the Turtle example holds no triple"
 
@@ -172,7 +193,9 @@ def run_page(page: str, text: str | None = None) -> int:
         if (block.page, block.first_line) in NOT_EXECUTED:
             continue
         count += 1
-        if block.lang == "pycon" or (block.lang == "python" and block.text.lstrip().startswith(">>>")):
+        if block.lang == "pycon" or (
+            block.lang == "python" and block.text.lstrip().startswith(">>>")
+        ):
             _doctest(block, namespace)
         elif block.lang == "python":
             code = compile(block.text, block.where(), "exec")
@@ -206,7 +229,15 @@ def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
         ("```sparql\nSELECT ?x WHERE { ?x ?y }\n```\n", msbackpain.QueryError),
         ("```turtle\nmsbp:a msbp:b .\n```\n", Exception),
     ],
-    ids=["pycon", "python", "console-output", "console-exit-code", "console-not-msbackpain", "sparql", "turtle"],
+    ids=[
+        "pycon",
+        "python",
+        "console-output",
+        "console-exit-code",
+        "console-not-msbackpain",
+        "sparql",
+        "turtle",
+    ],
 )
 def test_harness_catches_a_wrong_example(
     text: str, error: type[Exception], tmp_path: Path, monkeypatch: pytest.MonkeyPatch

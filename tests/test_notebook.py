@@ -46,7 +46,9 @@ def test_notebook_runs_and_shows_the_conflict(monkeypatch: pytest.MonkeyPatch) -
         for output in cell.outputs
     ]
     text = "\n".join(outputs)
-    assert "heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]" in text
+    assert (
+        "heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]" in text
+    )
     errors = [
         output
         for cell in notebook.cells

@@ -97,12 +97,17 @@ def _section(kg: msbackpain.KnowledgeGraph, query: NamedQuery) -> list[str]:
     lines = [f"## `{query.name}`", "", query.description, ""]
     answers = _CQ.findall(query.answers)
     if answers:
-        links = ", ".join(f"[{cq}](guides/ontology.md#questions-the-ontology-answers)" for cq in answers)
+        links = ", ".join(
+            f"[{cq}](guides/ontology.md#questions-the-ontology-answers)" for cq in answers
+        )
         lines += [f"Answers {links}.", ""]
     if query.parameters:
         lines += _table(
             ["parameter", "kind", "meaning", "example"],
-            [[f"`{p.name}`", p.kind, p.description, f"`{params[p.name]}`"] for p in query.parameters],
+            [
+                [f"`{p.name}`", p.kind, p.description, f"`{params[p.name]}`"]
+                for p in query.parameters
+            ],
         )
         lines.append("")
     lines += ["```python", _call(query, params), "```", ""]

@@ -25,11 +25,11 @@ OUT = ROOT / "docs" / "tutorial.ipynb"
 
 
 def _markdown(text: str) -> Any:
-    return nbformat.v4.new_markdown_cell(text.strip("\n"))
+    return nbformat.v4.new_markdown_cell(text.strip("\n"))  # type: ignore[no-untyped-call]
 
 
 def _code(source: str, *, raises: bool = False) -> Any:
-    cell = nbformat.v4.new_code_cell(source.rstrip("\n"))
+    cell = nbformat.v4.new_code_cell(source.rstrip("\n"))  # type: ignore[no-untyped-call]
     if raises:
         cell.metadata["tags"] = ["raises-exception"]
     return cell
@@ -75,7 +75,7 @@ def build() -> str:
     cells[0].source = note + cells[0].source
     for number, cell in enumerate(cells, start=1):
         cell["id"] = f"cell-{number:02d}"
-    notebook = nbformat.v4.new_notebook(
+    notebook = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
         cells=cells,
         metadata={
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -83,7 +83,7 @@ def build() -> str:
         },
     )
     nbformat.validate(notebook)
-    return str(nbformat.writes(notebook)) + "\n"
+    return str(nbformat.writes(notebook)) + "\n"  # type: ignore[no-untyped-call]
 
 
 def main(argv: list[str] | None = None) -> int:
