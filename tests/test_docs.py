@@ -319,3 +319,15 @@ def test_check_site_finds_remote_resources(tmp_path: Path) -> None:
         "index.html: //cdn.example.org/x.css",
     ]
     assert check_site.main([str(tmp_path)]) == 1
+
+
+def test_api_reference_rewrites_sphinx_roles_into_links() -> None:
+    import griffe
+    import griffe_sphinx_roles
+
+    package = griffe.load("msbackpain", search_paths=[str(ROOT)])
+    text = ":func:`~msbackpain.graph.to_networkx`, :class:`~msbackpain.Relation`, :class:`rdflib.Graph`::"
+    assert griffe_sphinx_roles.rewrite(text, package, package.modules_collection) == (
+        "[`to_networkx`][msbackpain.graph.to_networkx], "
+        "[`Relation`][msbackpain.models.Relation], `rdflib.Graph`:"
+    )

@@ -1,10 +1,11 @@
-"""A griffe extension that turns the Sphinx roles of msbackpain's docstrings into mkdocs links.
+"""A griffe extension that turns the Sphinx markup of msbackpain's docstrings into Markdown.
 
 The docstrings use Sphinx-style cross-references (``:func:`~msbackpain.graph.to_networkx```)
 that read well in ``help()`` and in the source. mkdocstrings would show them verbatim, so this
 extension (loaded by ``mkdocs.yml``) rewrites each one, once the package is loaded, into an
 autorefs link to the documented object (``[`to_networkx`][msbackpain.graph.to_networkx]``), or
-into plain code when the target is not on a page of the site (``rdflib.Graph``...).
+into plain code when the target is not on a page of the site (``rdflib.Graph``...). A reST
+literal-block marker (``like this::``) becomes a plain colon.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ DOCUMENTED_MODULES = (
     "msbackpain.backends.base",
 )
 
+_LITERAL = re.compile(r"(\S)::$", re.MULTILINE)
 _ROLE = re.compile(r":(?:func|class|meth|data|attr|mod|exc|obj):`(~?)([\w.]+)`")
 
 
@@ -71,7 +73,15 @@ def _target(obj: griffe.Object, name: str) -> list[str]:
 
 
 def rewrite(text: str, obj: griffe.Object, collection: griffe.ModulesCollection) -> str:
-    """Return ``text`` with every Sphinx role replaced by a link or by plain code."""
+    """Return ``text`` with every Sphinx role replaced by a link or by plain code.
+
+    Examples:
+        >>> import griffe
+        >>> package = griffe.load("msbackpain")
+        >>> rewrite(":func:`~msbackpain.graph.to_networkx` or :class:`rdflib.Graph`::", package,
+        ...         package.modules_collection)
+        '[`to_networkx`][msbackpain.graph.to_networkx] or `rdflib.Graph`:'
+    """
 
     def replace(match: re.Match[str]) -> str:
         short, name = match.groups()
@@ -82,7 +92,8 @@ def rewrite(text: str, obj: griffe.Object, collection: griffe.ModulesCollection)
                 return f"[`{title}`][{canonical}]"
         return f"`{title}`"
 
-    return _ROLE.sub(replace, text)
+    # A reST literal-block marker ("...like this::") reads as a plain colon in Markdown.
+    return _LITERAL.sub(r"\1:", _ROLE.sub(replace, text))
 
 
 class SphinxRoles(griffe.Extension):
@@ -93,6 +104,6 @@ class SphinxRoles(griffe.Extension):
         stack: list[griffe.Object] = [pkg]
         while stack:
             obj = stack.pop()
-            if obj.docstring is not None and ":`" in obj.docstring.value:
+            if obj.docstring is not None and ":" in obj.docstring.value:
                 obj.docstring.value = rewrite(obj.docstring.value, obj, loader.modules_collection)
             stack.extend(m for m in obj.members.values() if not m.is_alias)  # type: ignore[misc]
