@@ -180,27 +180,45 @@ def _ratio(value: float, baseline: float) -> str:
 
 def _size(comparison: dict[str, Any]) -> str:
     if comparison.get("size"):
-        return f"+ {int(comparison['size']):,} background triples"
-    return "bundle" if comparison.get("triples") else "-"
+        return f"bundle + {int(comparison['size']):,} triples"
+    return "bundle" if comparison.get("triples") else "time (ratio)"
 
 
-def _ratio_rows(data: dict[str, dict[str, Any]]) -> list[str]:
-    rows = []
+def _ratio_tables(data: dict[str, dict[str, Any]]) -> list[str]:
+    """One table per comparison: a row per variant, a column per data size, time and ratio."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for name, payload in data.items():
         for comparison in payload.get("comparisons", []):
-            results = comparison.get("results", [])
-            baseline = next((r for r in results if r.get("baseline")), None)
-            if baseline is None:
-                continue
-            for r in results:
-                if r is baseline:
-                    continue
-                rows.append(
-                    f"| {name} | {comparison['comparison']} | {_size(comparison)} | {r['variant']} | "
-                    f"{_fmt(r['seconds'])} | {baseline['variant']} | {_fmt(baseline['seconds'])} | "
-                    f"{_ratio(r['seconds'], baseline['seconds'])} |"
-                )
-    return rows
+            groups.setdefault((name, comparison["comparison"]), []).append(comparison)
+    lines: list[str] = []
+    for (name, title), comparisons in groups.items():
+        baselines = [
+            next((r for r in c["results"] if r.get("baseline")), None) for c in comparisons
+        ]
+        if not any(baselines):
+            continue
+        base = next(b for b in baselines if b is not None)
+        lines += [
+            f"**{name}: {title}** (baseline: {base['variant'].removesuffix(' (baseline)')})",
+            "",
+        ]
+        lines.append("| variant | " + " | ".join(_size(c) for c in comparisons) + " |")
+        lines.append("| --- |" + " --- |" * len(comparisons))
+        for variant in dict.fromkeys(r["variant"] for c in comparisons for r in c["results"]):
+            cells = []
+            for comparison, baseline in zip(comparisons, baselines, strict=True):
+                found = next((r for r in comparison["results"] if r["variant"] == variant), None)
+                if found is None:
+                    cells.append("")
+                elif baseline is None:
+                    cells.append(_fmt(found["seconds"]))
+                else:
+                    cells.append(
+                        f"{_fmt(found['seconds'])} ({_ratio(found['seconds'], baseline['seconds'])})"
+                    )
+            lines.append(f"| {variant} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def plot(data: dict[str, dict[str, Any]], path: Path) -> bool:
@@ -307,7 +325,7 @@ def render(results: Path, page: Path, *, draw: bool = True) -> str:
         "",
     ]
     if info:
-        lines += ["| | |", "| --- | --- |"]
+        lines += ["| what | value |", "| --- | --- |"]
         lines += [
             f"| {key} | {info['machine'][key]} |"
             for key in ("cpu", "cores", "memory", "os", "python")
@@ -321,21 +339,18 @@ def render(results: Path, page: Path, *, draw: bool = True) -> str:
     else:
         lines.append("No `machine.json` in the results: run `make bench`.")
     lines.append("")
-    ratio_rows = _ratio_rows(data)
-    if ratio_rows:
+    ratio_tables = _ratio_tables(data)
+    if ratio_tables:
         lines += [
             "## Against the baselines",
             "",
             (
-                "Each row is one variant against the baseline of its comparison, measured in the "
-                f"same process (ratio = time / baseline time: 0.5{TIMES} is twice as fast, 1/20 twenty "
-                "times faster)."
+                "Each variant against the baseline of its comparison, measured in the same run "
+                f"(ratio = time / baseline time: 0.5{TIMES} is twice as fast, 1/20 twenty times "
+                "faster; data: the bundle alone, or with a synthetic background graph)."
             ),
             "",
-            "| script | comparison | data | variant | time | baseline | baseline time | ratio |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- |",
-            *ratio_rows,
-            "",
+            *ratio_tables,
         ]
     if has_plot:
         lines += [f"![Benchmark plot: every comparison on a log scale](assets/{PLOT_NAME})", ""]

@@ -55,7 +55,10 @@ def test_smoke_run_writes_every_table_and_leaves_the_committed_results_alone(
         assert f"From `benchmarks/results/{table.name}`" in text
     assert "| python | CPython" in text and "| rdflib |" in text and "smoke run" in text
     assert "## Against the baselines" in text
-    assert "| core | treatments_for query | bundle | msbackpain backend call" in text
+    assert (
+        "**core: treatments_for query**" in text
+        and "| msbackpain backend call (prepared once, cached) | " in text
+    )
     plot = tmp_path / "assets" / run_all.PLOT_NAME
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (
