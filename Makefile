@@ -2,7 +2,8 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: help install demo test test-fast lint ontology inferred validate docs-ontology check-generated bench-core clean
+.PHONY: help install demo test test-fast lint ontology inferred validate docs-ontology check-generated bench-core clean \
+	docs docs-serve docs-cookbook docs-notebook bench
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -40,6 +41,9 @@ check-generated:  ## Fail if any generated file is stale
 	$(PYTHON) tools/build_ontology.py --check
 	$(PYTHON) tools/materialise.py --check
 	$(PYTHON) tools/gen_ontology_docs.py --check
+	$(PYTHON) tools/gen_cookbook.py --check
+	$(PYTHON) tools/gen_notebook.py --check
+	$(PYTHON) benchmarks/run_all.py --render-only --check
 
 .PHONY: pictures
 pictures:  ## Regenerate the pictures in docs/assets (static SVG/PNG and the offline HTML page)
@@ -58,3 +62,19 @@ clean:
 
 bench-core:  ## Benchmark load, domain calls, explain, plan and the reasoners (writes benchmarks/results/core.md)
 	$(PYTHON) benchmarks/bench_core.py
+
+docs:  ## Build the documentation site into site/ (mkdocs --strict) and check it works offline
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict
+	$(PYTHON) tools/check_site.py site
+
+docs-serve:  ## Serve the documentation at http://127.0.0.1:8000, rebuilding on change
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+docs-cookbook:  ## Regenerate the query cookbook docs/cookbook.md from queries/*.rq
+	$(PYTHON) tools/gen_cookbook.py
+
+docs-notebook:  ## Regenerate docs/tutorial.ipynb from docs/tutorial.md (without outputs)
+	$(PYTHON) tools/gen_notebook.py
+
+bench:  ## Run every benchmarks/bench_*.py, then write docs/benchmarks.md (slow; not part of make test)
+	$(PYTHON) benchmarks/run_all.py

@@ -1,0 +1,59 @@
+"""The tutorial notebook: generated from docs/tutorial.md, committed without outputs, and it runs."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "docs" / "tutorial.ipynb"
+
+
+def test_notebook_is_generated_from_the_tutorial_page() -> None:
+    import gen_notebook
+
+    assert NOTEBOOK.read_text(encoding="utf-8") == gen_notebook.build(), (
+        "docs/tutorial.ipynb is stale: run `make docs-notebook`"
+    )
+
+
+def test_notebook_is_committed_without_outputs() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert len(code) > 20
+    for cell in code:
+        assert cell.outputs == [], f"{cell.id} has outputs"
+        assert cell.execution_count is None, f"{cell.id} has an execution count"
+    assert set(notebook.metadata) == {"kernelspec", "language_info"}
+
+
+def test_notebook_runs_and_shows_the_conflict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")  # silences a jupyter_core deprecation warning
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    # Run from the repository root, so that the kernel imports this checkout's msbackpain.
+    client = NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    )
+    client.execute()
+    outputs = [
+        output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    ]
+    text = "\n".join(outputs)
+    assert (
+        "heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]" in text
+    )
+    errors = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
+    ]
+    assert [e.ename for e in errors] == ["EntityNotFound"]  # the one tagged raises-exception
