@@ -15,6 +15,7 @@ The page is opened from a file with networking disabled.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import shutil
@@ -170,12 +171,24 @@ def chromium_version() -> str:
     return out.strip()
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    """Run the benchmark; ``--smoke`` uses a 200-node synthetic graph and one repetition.
+
+    The table goes to ``--results DIR``, else ``$MSBACKPAIN_BENCH_RESULTS``, else
+    ``benchmarks/results`` (the convention of ``benchmarks/run_all.py``).
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "viz.md")
-    options = parser.parse_args()
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes, one repetition")
+    parser.add_argument("--results", type=Path, default=None, help="folder for viz.md")
+    options = parser.parse_args(argv)
+    if options.smoke:
+        options.nodes, options.repeat = 200, 2
+    results = options.results or Path(
+        os.environ.get("MSBACKPAIN_BENCH_RESULTS") or ROOT / "benchmarks" / "results"
+    )
+    out = results / "viz.md"
 
     kg = msbackpain.load()
     library_bytes = len(_library().encode("utf-8"))
@@ -226,7 +239,7 @@ def main() -> None:
             "| graph | nodes | edges | HTML generation | HTML size | size without vis-network "
             "| first render | nodes drawn |"
         ),
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         lines.append(
@@ -243,7 +256,7 @@ def main() -> None:
         ),
         "",
         "| static picture of the bundle | time |",
-        "|---|---:|",
+        "| --- | ---: |",
         f"| layout and figure (`viz.draw`) | {draw_seconds * 1000:.0f} ms |",
         f"| SVG ({len(svg.encode()) / 1e3:.0f} kB) | {svg_seconds * 1000:.0f} ms |",
         (
@@ -252,16 +265,15 @@ def main() -> None:
         ),
         "",
     ]
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text("\n".join(lines), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
+    return 0
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

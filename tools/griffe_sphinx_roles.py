@@ -29,6 +29,7 @@ DOCUMENTED_MODULES = (
     "msbackpain.queries",
     "msbackpain.reasoning",
     "msbackpain.validation",
+    "msbackpain.viz",
     "msbackpain.backends.base",
 )
 
