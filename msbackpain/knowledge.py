@@ -720,7 +720,7 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def _evidence(row: Mapping[str, str | None]) -> Evidence:
     return Evidence(
-        source=row.get("source") or SOURCE_ARTICLE,
+        source=row.get("source") or "not provided",
         paragraphs=_split(row.get("paragraphs")),
         summary=row.get("evidence") or "",
         knowledge_level=row.get("level") or "not_provided",
@@ -728,12 +728,15 @@ def _evidence(row: Mapping[str, str | None]) -> Evidence:
 
 
 def _inferred_evidence(rule_label: str, via: Sequence[Relation]) -> Evidence:
+    # The source of an inferred edge is the source of the edges it rests on: the article for
+    # the bundle, the user's own document for inferences from the user's facts.
+    sources = sorted({v.evidence.source for v in via if v.evidence})
     paragraphs = sorted({p for v in via if v.evidence for p in v.evidence.paragraphs})
     steps = "; ".join(
         f"{v.subject.label} {v.predicate.partition(':')[2]} {v.object.label}" for v in via
     )
     return Evidence(
-        source=SOURCE_ARTICLE,
+        source="; ".join(sources) if sources else "not provided",
         paragraphs=tuple(paragraphs),
         summary=f"Inferred ({rule_label}) from: {steps}",
         knowledge_level="logical_entailment",

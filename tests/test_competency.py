@@ -1,4 +1,4 @@
-"""The nine competency questions of docs/ontology.md, each answered from the bundle by SPARQL.
+"""The nine competency questions of docs/guides/ontology.md, each answered from the bundle by SPARQL.
 
 Every expected set is read off the source article (paragraph ids in the comments).
 """

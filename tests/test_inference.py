@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import msbackpain
-from conftest import labels
+from conftest import labels, needs_java
 
 
 def test_drug_class_inheritance(kg: msbackpain.KnowledgeGraph) -> None:
@@ -133,3 +133,35 @@ def test_transitive_causes(kg: msbackpain.KnowledgeGraph) -> None:
         ("pressure on the back", "msbp:contributesTo", False),
         ("incorrect use of mobility aids", "msbp:contributesTo", True),
     }
+
+
+@needs_java
+def test_inferred_evidence_names_the_sources_of_its_support(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bundle = msbackpain.load().relation(("msbp:Baclofen", "msbp:treats", "msbp:Spasticity"))
+    assert bundle.evidence is not None
+    assert (
+        bundle.evidence.source == "https://www.healthline.com/health/multiple-sclerosis/back-pain"
+    )
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix msbp: <https://w3id.org/msbackpain/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        'msbp:Dantrolene a owl:NamedIndividual, msbp:Medication ; rdfs:label "dantrolene"@en ;\n'
+        '    <http://www.w3.org/2004/02/skos/core#definition> "A drug of my own notes."@en ;\n'
+        "    msbp:memberOfDrugClass msbp:MuscleRelaxants .\n"
+        "[] a owl:Axiom ; owl:annotatedSource msbp:Dantrolene ; owl:annotatedProperty msbp:memberOfDrugClass ;\n"
+        "   owl:annotatedTarget msbp:MuscleRelaxants ; dcterms:source <https://example.org/my-notes> ;\n"
+        '   msbp:evidence "My own note."@en ; msbp:paragraph "P29" .\n',
+        encoding="utf-8",
+    )
+    kg, _ = msbackpain.load(mine).reason()
+    stated = kg.relation(("msbp:Dantrolene", "msbp:memberOfDrugClass", "msbp:MuscleRelaxants"))
+    assert stated.evidence is not None and stated.evidence.source == "https://example.org/my-notes"
+    inferred = kg.relation(("msbp:Dantrolene", "msbp:treats", "msbp:Spasticity"))
+    assert inferred.inferred and inferred.rule == "msbp:ruleDrugClassTreatment"
+    assert inferred.evidence is not None
+    assert inferred.evidence.source == (
+        "https://example.org/my-notes; https://www.healthline.com/health/multiple-sclerosis/back-pain"
+    )

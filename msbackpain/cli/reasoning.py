@@ -184,7 +184,6 @@ def validate(
       msbackpain validate
       msbackpain validate my-facts.ttl --shapes
       msbackpain validate data.txt --format nt
-      msbackpain validate data.txt --format nt
     """
     from msbackpain.loading import bundled_files
     from msbackpain.validation import check_syntax, validate_shapes
