@@ -217,7 +217,7 @@ mean "Lhermitte's sign"?
                 msg = f"the query has no variable ?{key} to bind (variables: {used})"
                 raise QueryParameterError(msg)
             values[key] = IRI(value.iri) if isinstance(value, Entity) else value
-        return self._backend.query(sparql, values)
+        return self._backend.query(sparql, values, allow_network=allow_network)
 
     # -- relations ------------------------------------------------------------------------
 

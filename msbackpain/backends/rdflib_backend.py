@@ -13,8 +13,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
+from msbackpain.backends._binding import checked
 from msbackpain.backends._parse import parse_quads
-from msbackpain.backends.base import IRI, BindingValue
+from msbackpain.backends.base import IRI, BindingValue, Progress
 from msbackpain.exceptions import BackendError, QueryError
 from msbackpain.models import QueryResult
 from msbackpain.prefixes import PREFIXES, compress
@@ -106,13 +107,18 @@ class RdflibBackend:
     def __len__(self) -> int:
         return len(self.graph)
 
-    def load(self, path: Path, *, format: str | None = None) -> None:
+    def load(
+        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+    ) -> None:
         """Parse ``path`` completely, then add its triples (named graphs are merged)."""
-        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format)
+        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format, progress=progress)
         convert = _Converter()
         self.graph.addN(
             (convert(q.subject), convert(q.predicate), convert(q.object), self.graph) for q in quads
         )
+        if progress is not None:
+            size = path.stat().st_size
+            progress(path, size, size)
 
     def _prepare(self, sparql: str) -> Query:
         with self._lock:
@@ -130,8 +136,15 @@ class RdflibBackend:
                 self._prepared.popitem(last=False)
         return prepared
 
-    def query(self, sparql: str, bindings: Mapping[str, BindingValue] | None = None) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, BindingValue] | None = None,
+        *,
+        allow_network: bool = False,
+    ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``."""
+        checked(sparql, allow_network)
         prepared = self._prepare(sparql)
         init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
         try:
