@@ -22,6 +22,7 @@ from msbackpain.models import (
 from msbackpain.prefixes import compress, expand
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Collection, Iterable
     from pathlib import Path
 
@@ -622,6 +623,24 @@ mean "Lhermitte's sign"?
             ("plan", pains, inferred), lambda: plan(self, pains, inferred=inferred)
         )
         return result
+
+    def export(
+        self, path: str | os.PathLike[str], format: str | None = None, *, inferred: bool = True
+    ) -> tuple[Path, ...]:
+        """Write the graph to ``path`` and return the files written (:func:`~.export.export`).
+
+        Formats: Turtle, N-Triples, RDF/XML, JSON-LD, GraphML and KGX (Biolink) TSV or JSON
+        Lines, chosen by ``format`` or the suffix. Writes are atomic.
+
+        Examples:
+            >>> import msbackpain, tempfile, pathlib
+            >>> with tempfile.TemporaryDirectory() as folder:
+            ...     [p.name for p in msbackpain.load().export(pathlib.Path(folder) / "kg.ttl")]
+            ['kg.ttl']
+        """
+        from msbackpain.export import export
+
+        return export(self, path, format, inferred=inferred)
 
     def reason(
         self, *, engine: Engine = "hermit", timeout: float = 300.0

@@ -84,6 +84,8 @@ https:// URL
         self.backoff = backoff
         self.max_bytes = max_bytes
         self._local = threading.local()
+        self._open: set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
 
     def _connection(self) -> http.client.HTTPConnection:
         conn: http.client.HTTPConnection | None = getattr(self._local, "conn", None)
@@ -103,14 +105,30 @@ https:// URL
             conn.sock.settimeout(self.read_timeout)
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._local.conn = conn
+        with self._lock:
+            self._open.add(conn)
         return conn
 
-    def close(self) -> None:
+    def _drop(self) -> None:
         """Close this thread's connection (a new one is opened on the next request)."""
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
+            with self._lock:
+                self._open.discard(conn)
             conn.close()
+
+    def close(self) -> None:
+        """Close every connection this client opened, in any thread."""
+        self._local = threading.local()
+        with self._lock:
+            connections, self._open = self._open, set()
+        for conn in connections:
+            conn.close()
+
+    def __del__(self) -> None:
+        if hasattr(self, "_open"):  # not when __init__ refused the URL
+            self.close()
 
     def request(self, method: str, *, params: dict[str, str], headers: dict[str, str]) -> Response:
         """Send ``params`` (in the URL for GET, as a form for POST) and return the response.
@@ -152,11 +170,11 @@ https:// URL
             media_type = response.getheader("Content-Type", "").split(";")[0].strip().lower()
             data = self._read(response)
         except TimeoutError:
-            self.close()
+            self._drop()
             msg = f"{self.url} did not answer within {self.read_timeout:g} s (read timeout)"
             raise BackendError(msg) from None
         except http.client.IncompleteRead as err:
-            self.close()
+            self._drop()
             msg = f"{self.url} broke off its answer after {len(err.partial)} bytes"
             raise BackendError(msg) from None
         except (
@@ -164,15 +182,15 @@ https:// URL
             ConnectionResetError,
             BrokenPipeError,
         ) as err:
-            self.close()
+            self._drop()
             if reused:  # a kept-alive connection the server had closed: try a fresh one
                 raise _RetryableError(f"connection lost ({_reason(err)})") from err
             raise BackendError(f"{self.url} closed the connection ({_reason(err)})") from None
         except (http.client.HTTPException, OSError) as err:
-            self.close()
+            self._drop()
             raise BackendError(f"{self.url}: {_reason(err)}") from None
         if response.will_close:
-            self.close()
+            self._drop()
         if status in RETRY_STATUSES:
             raise _RetryableError(f"HTTP {status} {response.reason}")
         return Response(status, media_type, data)
@@ -183,10 +201,12 @@ https:// URL
         while chunk := response.read(_CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
-                self.close()
+                self._drop()
                 msg = f"{self.url} answered with more than {self.max_bytes} bytes; refine the query"
                 raise ResultTooLargeError(msg)
             chunks.append(chunk)
+        if response.length:  # Content-Length promised more than came (read(n) does not raise)
+            raise http.client.IncompleteRead(b"".join(chunks), response.length)
         return b"".join(chunks)
 
 

@@ -13,7 +13,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
-from msbackpain.backends._binding import checked
+from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import IRI, BindingValue, Progress
 from msbackpain.exceptions import BackendError, QueryError
@@ -43,8 +43,26 @@ def to_value(term: Node | None) -> str | None:
 
 def _to_node(value: BindingValue) -> Identifier:
     if isinstance(value, IRI):
+        term(value)  # the same IRI validation as the other backends (rdflib only warns)
         return URIRef(str(value))
     return Literal(value)
+
+
+def _nt_literal(term: Literal) -> str:
+    """Return ``term`` in N-Triples syntax.
+
+    rdflib's ``n3()`` writes multi-line strings with Turtle's triple quotes, which N-Triples
+    parsers reject.
+    """
+    text = term.n3()
+    if not text.startswith('"""'):
+        return text
+    import pyoxigraph
+
+    if term.language:
+        return str(pyoxigraph.Literal(str(term), language=term.language))
+    datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+    return str(pyoxigraph.Literal(str(term), datatype=datatype))
 
 
 class _Converter:
@@ -185,7 +203,7 @@ class RdflibBackend:
     def triples(self) -> Iterator[tuple[str, str, str]]:
         """Yield every triple as N-Triples terms."""
         for s, p, o in self.graph:
-            yield (s.n3(), p.n3(), o.n3())
+            yield (s.n3(), p.n3(), _nt_literal(o) if isinstance(o, Literal) else o.n3())
 
 
 if TYPE_CHECKING:

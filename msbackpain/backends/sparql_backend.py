@@ -165,6 +165,10 @@ class SparqlBackend:
     def __repr__(self) -> str:
         return f"SparqlBackend({self.endpoint!r})"
 
+    def close(self) -> None:
+        """Close the kept-alive connections (they are reopened if the backend is used again)."""
+        self.http.close()
+
     def load(
         self, path: Path, *, format: str | None = None, progress: Progress | None = None
     ) -> None:
