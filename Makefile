@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: help install demo test test-fast lint typecheck ontology inferred validate docs-ontology check-generated clean
+.PHONY: help install demo test test-fast lint typecheck ontology inferred validate docs-ontology check-generated clean bench-backends bench-backends-smoke
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -43,6 +43,13 @@ check-generated:  ## Fail if any generated file is stale
 
 validate:  ## SHACL shapes + HermiT consistency on the bundle
 	$(PYTHON) -m msbackpain validate
+
+bench-backends:  ## Backends side by side up to 10^6 triples -> benchmarks/results/backends.md (minutes)
+	./scripts/ensure-system-deps
+	$(PYTHON) benchmarks/backends.py
+
+bench-backends-smoke:  ## The backend benchmark at the smallest sizes, in seconds (to build/)
+	$(PYTHON) benchmarks/backends.py --smoke --output build/bench-smoke/backends.md
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache site

@@ -188,6 +188,7 @@ class OxigraphServer:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # a one-line error, not a backtrace
         )
         try:
             self.wait_ready(ready_timeout)
@@ -204,12 +205,12 @@ class OxigraphServer:
         """
         from msbackpain.backends._http import HttpClient
 
-        client = HttpClient(self.url, connect_timeout=1.0, read_timeout=5.0, retries=0)
+        client = HttpClient(self.url, connect_timeout=1.0, read_timeout=1.0, retries=0)
         deadline = time.monotonic() + timeout
         headers = {"Accept": "application/sparql-results+json"}
         try:
             while True:
-                if not self.alive:
+                if self._exited(0.05):
                     code = self._process.returncode if self._process else None
                     msg = f"the Oxigraph server exited (code {code}): {self.log_tail()}"
                     raise BackendError(msg)
@@ -222,9 +223,17 @@ class OxigraphServer:
                 if time.monotonic() > deadline:
                     msg = f"the Oxigraph server at {self.url} did not answer within {timeout:g} s"
                     raise BackendError(msg)
-                time.sleep(0.05)
         finally:
             client.close()
+
+    def _exited(self, wait: float) -> bool:
+        if self._process is None:
+            return True
+        try:
+            self._process.wait(wait)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
 
     def log_tail(self, lines: int = 3) -> str:
         """Return the last ``lines`` lines the engine wrote, joined on one line."""

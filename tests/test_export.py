@@ -313,3 +313,43 @@ def test_export_format_names() -> None:
         "kgx-tsv",
         "kgx-jsonl",
     }
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from msbackpain.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_export(tmp_path: Path) -> None:
+    code, out, _ = _cli("export", str(tmp_path / "kg.ttl"))
+    assert code == 0 and out.startswith(f"wrote {tmp_path / 'kg.ttl'} (")
+    code, out, _ = _cli("export", str(tmp_path / "kg"), "--format", "kgx-jsonl", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "files": [str(tmp_path / "kg_nodes.jsonl"), str(tmp_path / "kg_edges.jsonl")]
+    }
+    code, _, _ = _cli("export", str(tmp_path / "asserted.nt"), "--asserted-only")
+    asserted = rdflib.Graph().parse(tmp_path / "asserted.nt", format="nt")
+    full = rdflib.Graph().parse(tmp_path / "kg.ttl", format="turtle")
+    assert code == 0 and 0 < len(asserted) < len(full)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kg.pdf"], "error: ExportError: cannot tell the export format of"),
+        (["missing/kg.ttl"], "error: ExportError: cannot write"),
+    ],
+)
+def test_cli_export_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    code, out, err = _cli("export", *(str(tmp_path / a) for a in args))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message)

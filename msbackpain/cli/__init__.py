@@ -55,9 +55,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from msbackpain.cli import answers, lookup, reasoning, sparql
+    from msbackpain.cli import answers, export, lookup, reasoning, serve, sparql
 
-    for module in (answers, lookup, reasoning, sparql):
+    for module in (answers, lookup, reasoning, sparql, export, serve):
         for command in module.COMMANDS:
             main.add_command(command)
 

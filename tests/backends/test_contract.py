@@ -365,3 +365,24 @@ def test_reasoning_reads_any_backend(backend_kg: KG, reference_reasoning: Any) -
     # The new graph is embedded (a remote endpoint cannot take the inferences) and equal.
     assert reasoned.backend.embedded
     assert [r.to_dict() for r in reasoned.edges()] == [r.to_dict() for r in expected_graph.edges()]
+
+
+def test_exports_are_the_same(backend_kg: KG, reference: KG, tmp_path: Path) -> None:
+    import pyoxigraph
+
+    def canonical(kg: KG, inferred: bool) -> set[str]:
+        from msbackpain.export import rdf_triples
+
+        dataset = pyoxigraph.Dataset(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object)
+            for t in rdf_triples(kg, inferred=inferred)
+        )
+        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        return {str(q) for q in dataset}
+
+    for inferred in (True, False):
+        assert canonical(backend_kg, inferred) == canonical(reference, inferred)
+    mine = backend_kg.export(tmp_path / "mine.jsonl")
+    theirs = reference.export(tmp_path / "theirs.jsonl")
+    for a, b in zip(mine, theirs, strict=True):
+        assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")

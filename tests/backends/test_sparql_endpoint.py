@@ -139,6 +139,17 @@ def broken_off(handler: BaseHTTPRequestHandler, n: int) -> None:
     handler.close_connection = True
 
 
+def partial(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # Virtuoso's way to say the row cap or time limit cut the answer short.
+    handler.send_response(206)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.send_header("X-SQL-State", "S1TAT")
+    body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def ok(handler: BaseHTTPRequestHandler, n: int) -> None:
     _send(handler, 200, "application/sparql-results+json", ASK_TRUE)
 
@@ -244,6 +255,16 @@ def test_answer_broken_off(endpoint: FakeEndpoint) -> None:
         msbackpain.BackendError,
         endpoint.url,
         "broke off",
+    )
+
+
+@pytest.mark.parametrize("endpoint", [partial], indirect=True)
+def test_partial_answer_is_an_error(endpoint: FakeEndpoint) -> None:
+    _one_line_error(
+        lambda: _backend(endpoint.url).query("SELECT ?s WHERE { ?s ?p ?o }"),
+        msbackpain.BackendError,
+        endpoint.url,
+        "HTTP 206",
     )
 
 
