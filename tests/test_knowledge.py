@@ -240,7 +240,9 @@ def test_adhoc_query_binds_values(kg: msbackpain.KnowledgeGraph) -> None:
         "msbp:Baclofen",
         "msbp:Tizanidine",
     ]
-    labelled = kg.query("SELECT ?e WHERE { ?e rdfs:label ?l }", l=msbackpain.IRI("x"))
+    labelled = kg.query(
+        "SELECT ?e WHERE { ?e rdfs:label ?l }", l=msbackpain.IRI("https://example.org/x")
+    )
     assert len(labelled) == 0  # an IRI never equals a literal label
     literal = kg.query("SELECT ?e WHERE { ?e rdfs:label ?l }", l="baclofen")
     assert len(literal) == 0  # plain literal vs @en literal: bound, not pasted

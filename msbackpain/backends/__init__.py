@@ -80,6 +80,10 @@ rdflib, sparql
         ...
         msbackpain.exceptions.BackendError: backend 'rdflib' takes no option 'store' \
 (options: none)
+        >>> get_backend("sparql")
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.BackendError: backend 'sparql' needs the option endpoint=...
     """
     try:
         factory = BACKENDS[name]
@@ -92,4 +96,7 @@ rdflib, sparql
             listing = ", ".join(accepted) or "none"
             msg = f"backend {name!r} takes no option {option!r} (options: {listing})"
             raise BackendError(msg)
+    for option, parameter in accepted.items():
+        if parameter.default is inspect.Parameter.empty and option not in options:
+            raise BackendError(f"backend {name!r} needs the option {option}=...")
     return factory(**options)

@@ -74,10 +74,11 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option(
     "--timeout",
-    default=30.0,
+    default=10.0,
     show_default=True,
     type=click.FloatRange(min=1),
-    help="Seconds a query may run before the server cancels it.",
+    help="Seconds a query may run before the server cancels it (Oxigraph 0.5 keeps one "
+    "thread per query for this long: keep it short under heavy load).",
 )
 @click.option(
     "--store",

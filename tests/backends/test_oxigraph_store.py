@@ -67,9 +67,14 @@ def test_progress_reports_large_files_while_they_load(tmp_path: Path) -> None:
             out.write(f'<http://example.org/n{i}> <http://example.org/label> "node number {i}" .\n')
     size = big.stat().st_size
     assert size > 2 << 20
-    for backend in ("oxigraph", "rdflib"):
+    options: list[tuple[str, dict[str, Path]]] = [
+        ("oxigraph", {}),
+        ("oxigraph", {"store": tmp_path / "kg"}),  # on disk: validated, then bulk-loaded
+        ("rdflib", {}),
+    ]
+    for backend, option in options:
         calls: list[int] = []
-        store = get_backend(backend)
+        store = get_backend(backend, **option)
         store.load(big, progress=lambda p, done, total, calls=calls: calls.append(done))  # type: ignore[misc]
         assert calls[0] == 0 and calls[-1] == size
         assert len(calls) >= 3 and calls == sorted(calls)  # intermediate steps, in order

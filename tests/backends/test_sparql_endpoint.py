@@ -323,6 +323,11 @@ def test_endpoint_options_are_checked() -> None:
         "takes no option 'colour'",
     )
     _one_line_error(
+        lambda: msbackpain.load(backend="sparql"),
+        msbackpain.BackendError,
+        "needs the option endpoint=",
+    )
+    _one_line_error(
         lambda: SparqlBackend("http://127.0.0.1:9/q", method="PUT"),
         msbackpain.BackendError,
         "GET or POST",
