@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ def _rdflib() -> Backend:
     return RdflibBackend()
 
 
-def _oxigraph(store: str | None = None) -> Backend:
+def _oxigraph(store: str | os.PathLike[str] | None = None) -> Backend:
     try:
         import pyoxigraph  # noqa: F401 - only to name the extra when it is missing
     except ImportError as err:  # pragma: no cover - pyoxigraph is a core dependency today
