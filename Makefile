@@ -3,7 +3,7 @@ PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
 .PHONY: help install demo test test-fast lint ontology inferred validate docs-ontology check-generated bench-core clean \
-	docs docs-serve docs-cookbook docs-notebook bench
+	docs docs-serve docs-cookbook docs-notebook bench bench-backends bench-backends-smoke
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -56,6 +56,13 @@ pictures:  ## Regenerate the pictures in docs/assets (static SVG/PNG and the off
 
 validate:  ## SHACL shapes + HermiT consistency on the bundle
 	$(PYTHON) -m msbackpain validate
+
+bench-backends:  ## Backends side by side up to 10^6 triples -> benchmarks/results/backends.md (minutes)
+	./scripts/ensure-system-deps
+	$(PYTHON) benchmarks/bench_backends.py
+
+bench-backends-smoke:  ## The backend benchmark at the smallest sizes, in seconds (to build/)
+	$(PYTHON) benchmarks/bench_backends.py --smoke --results build/bench-smoke
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache site

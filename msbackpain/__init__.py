@@ -9,7 +9,8 @@ Load the graph, look entities up, ask the named questions, or run your own SPARQ
 
 Caution:
     Only names reachable from the top-level package, and the submodules ``queries``,
-    ``graph``, ``reasoning`` and ``viz``, are public and stable under Semantic Versioning.
+    ``graph``, ``reasoning``, ``viz``, ``server`` and ``export``, are public and stable under
+    Semantic Versioning.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from msbackpain.exceptions import QueryError
 from msbackpain.guard import check_query
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import aiohttp
     from aiohttp import web
 
-__all__ = ["GatewayConfig", "build_app", "run"]
+__all__ = ["GatewayConfig", "Supervisor", "build_app", "run", "serve_forever"]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -191,8 +191,9 @@ def build_app(config: GatewayConfig) -> web.Application:
                 raise _RefusedError(400, "missing-query", "no 'query' parameter")
             try:
                 form = _form_of(text)
-            except QueryError as err:
-                raise _RefusedError(400, "refused-query", str(err)) from None
+            except QueryError as err:  # the library's opt-in does not exist over HTTP
+                message = str(err).replace("; pass allow_network=True to opt in", "")
+                raise _RefusedError(400, "refused-query", message) from None
             wanted = _result_type(form, request.headers.get("Accept", ""))
             body = await _forward(config, sessions[0], text, wanted)
             try:
@@ -230,7 +231,86 @@ async def run(config: GatewayConfig, host: str, port: int) -> web.AppRunner:
     """Start the gateway on ``host:port`` in the running event loop; return its runner."""
     from aiohttp import web
 
-    runner = web.AppRunner(build_app(config), access_log=None)
+    # A short shutdown grace: a client still uploading a refused body must not hold a stop up.
+    runner = web.AppRunner(build_app(config), access_log=None, shutdown_timeout=2.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
     return runner
+
+
+class Supervisor:
+    """Keep an engine running behind the gateway: restart it when it dies or a query times out.
+
+    ``engine`` is an :class:`msbackpain.server.OxigraphServer` (anything with ``alive``,
+    ``restart()`` and ``stop()``). ``on_event`` receives one line per restart, for the CLI.
+    """
+
+    def __init__(self, engine: Any, *, on_event: Callable[[str], None] | None = None) -> None:
+        self.engine = engine
+        self.on_event = on_event or (lambda message: None)
+        self.restarts = 0
+        self._lock = asyncio.Lock()
+
+    async def restart(self, reason: str) -> None:
+        """Restart the engine (once, even if several requests ask at the same time)."""
+        async with self._lock:
+            await asyncio.get_running_loop().run_in_executor(None, self.engine.restart)
+            self.restarts += 1
+            self.on_event(f"engine restarted ({reason}); pid {self.engine.pid}")
+
+    async def watch(self, interval: float = 0.5) -> None:
+        """Poll the engine and restart it whenever it has died."""
+        while True:
+            await asyncio.sleep(interval)
+            if not self.engine.alive and not self._lock.locked():
+                await self.restart("it had stopped")
+
+
+async def serve_forever(
+    engine: Any,
+    config: GatewayConfig,
+    host: str,
+    port: int,
+    *,
+    stop: asyncio.Event,
+    on_event: Callable[[str], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Run the gateway on ``host:port`` in front of a started ``engine`` until ``stop`` is set.
+
+    ``on_ready`` is called once the gateway listens. The engine is restarted when it dies and
+    after every query timeout. Returns the number of restarts.
+
+    Raises:
+        OSError: if ``host:port`` cannot be listened on (in use, not an address here).
+    """
+    supervisor = Supervisor(engine, on_event=on_event)
+
+    async def on_timeout() -> None:
+        await supervisor.restart("a query ran out of time")
+
+    runner = await run(
+        GatewayConfig(
+            upstream=config.upstream,
+            timeout=config.timeout,
+            max_rows=config.max_rows,
+            max_body=config.max_body,
+            allow_origin=config.allow_origin,
+            on_timeout=on_timeout,
+        ),
+        host,
+        port,
+    )
+    watcher = asyncio.create_task(supervisor.watch())
+    if on_ready is not None:
+        on_ready()
+    try:
+        await stop.wait()
+    finally:
+        watcher.cancel()
+        await runner.cleanup()
+    return supervisor.restarts

@@ -23,6 +23,7 @@ from msbackpain.models import (
 from msbackpain.prefixes import compress, expand
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Collection, Iterable
     from pathlib import Path
 
@@ -233,8 +234,17 @@ mean "Lhermitte's sign"?
             if isinstance(values[key], IRI):
                 check_iri(str(values[key]), f"binding ?{key}")
         if timeout is None or not self._backend.embedded:
-            return self._backend.query(sparql, values, max_rows=max_rows)
-        return run_limited(self._backend.query, sparql, values, max_rows=max_rows, timeout=timeout)
+            return self._backend.query(
+                sparql, values, allow_network=allow_network, max_rows=max_rows
+            )
+        return run_limited(
+            self._backend.query,
+            sparql,
+            values,
+            timeout=timeout,
+            allow_network=allow_network,
+            max_rows=max_rows,
+        )
 
     # -- relations ------------------------------------------------------------------------
 
@@ -639,6 +649,24 @@ mean "Lhermitte's sign"?
             ("plan", pains, inferred), lambda: plan(self, pains, inferred=inferred)
         )
         return result
+
+    def export(
+        self, path: str | os.PathLike[str], format: str | None = None, *, inferred: bool = True
+    ) -> tuple[Path, ...]:
+        """Write the graph to ``path`` and return the files written (:func:`~.export.export`).
+
+        Formats: Turtle, N-Triples, RDF/XML, JSON-LD, GraphML and KGX (Biolink) TSV or JSON
+        Lines, chosen by ``format`` or the suffix. Writes are atomic.
+
+        Examples:
+            >>> import msbackpain, tempfile, pathlib
+            >>> with tempfile.TemporaryDirectory() as folder:
+            ...     [p.name for p in msbackpain.load().export(pathlib.Path(folder) / "kg.ttl")]
+            ['kg.ttl']
+        """
+        from msbackpain.export import export
+
+        return export(self, path, format, inferred=inferred)
 
     def reason(
         self, *, engine: Engine = "hermit", timeout: float = 300.0

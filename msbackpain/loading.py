@@ -1,4 +1,4 @@
-"""Build a KnowledgeGraph from the bundled ontology and the user's own RDF files."""
+"""Build a KnowledgeGraph from the bundled ontology and the user's own RDF files, or an endpoint."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import os
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from msbackpain._resources import INFERRED_FILE, ONTOLOGY_FILE, ontology_dir
-from msbackpain.backends import get_backend
+from msbackpain.backends import Progress, get_backend
 from msbackpain.exceptions import BackendError, OntologyLoadError
 from msbackpain.knowledge import KnowledgeGraph
 
@@ -30,22 +31,34 @@ def load(
     *sources: str | os.PathLike[str],
     backend: str = "rdflib",
     endpoint: str | None = None,
+    store: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> KnowledgeGraph:
     """Load the bundled MS back-pain graph, plus any RDF ``sources`` of your own.
 
     The bundle holds the asserted ontology and the inferences materialised at build time,
     so no Java is needed. Files are parsed strictly; a file that fails to parse raises and
-    no graph is returned (nothing is half-loaded). The default bundle is loaded once and
-    cached: the graph is immutable.
+    no graph is returned (nothing is half-loaded). The default bundle is loaded once per
+    backend and cached: the graph is immutable.
 
     Args:
         *sources: Extra RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) to add.
-        backend: The embedded store: ``"rdflib"`` (default).
-        endpoint: URL of a SPARQL 1.1 endpoint to query instead of an embedded store.
+        backend: The embedded store: ``"rdflib"`` (default) or ``"oxigraph"`` (pyoxigraph,
+            faster, and able to hold large background graphs on disk).
+        endpoint: URL of a SPARQL 1.1 endpoint (e.g. ``msbackpain serve``, Fuseki, QLever)
+            that already holds the bundle; queried instead of an embedded store.
+        store: With ``backend="oxigraph"``, a directory for an on-disk store. Files it
+            already holds (recognised by SHA-256) are not loaded again.
+        progress: Called as ``progress(file, bytes_read, file_size)`` while files load.
+        **options: Options of the backend, e.g. ``read_timeout=`` for an endpoint
+            (see :func:`msbackpain.backends.get_backend`).
 
     Raises:
         OntologyLoadError: naming the file and line when a source cannot be read or parsed.
         UnknownBackendError: for an unknown backend name.
+        BackendError: for an endpoint that cannot be reached or answers badly, a ``store``
+            that is not an Oxigraph store, or options that do not fit the backend.
 
     Examples:
         >>> import msbackpain
@@ -54,27 +67,52 @@ def load(
         True
         >>> kg["spasticity"].label
         'spasticity'
+        >>> msbackpain.load(backend="oxigraph")["spasticity"].label
+        'spasticity'
     """
-    if endpoint is not None:
-        msg = f"remote endpoints are not supported by this build (endpoint={endpoint!r})"
-        raise BackendError(msg)
     for source in sources:
         if _URL.match(str(source)):
             msg = f"{source}: a URL; msbackpain reads local files only (download it first)"
             raise OntologyLoadError(msg, path=str(source))
     paths = [Path(s) for s in sources]
-    if not paths:
+    if endpoint is not None:
+        return _remote(endpoint, backend, paths, store, options)
+    if store is not None:
+        if backend != "oxigraph":
+            msg = f"store= needs backend='oxigraph' (got backend={backend!r})"
+            raise BackendError(msg)
+        options["store"] = store
+    if not paths and not options and progress is None:
         return _default(backend)
-    return _build(backend, [*bundled_files(), *paths])
+    return _build(backend, [*bundled_files(), *paths], options, progress)
+
+
+def _remote(
+    endpoint: str, backend: str, paths: list[Path], store: object, options: dict[str, Any]
+) -> KnowledgeGraph:
+    if backend not in ("rdflib", "sparql"):
+        msg = f"endpoint= queries a remote store; it cannot be combined with backend={backend!r}"
+        raise BackendError(msg)
+    if paths or store is not None:
+        msg = (
+            f"the endpoint {endpoint} is read-only: load extra files into the server itself "
+            "(see the 'Scaling out' guide), not through load()"
+        )
+        raise BackendError(msg)
+    remote = get_backend("sparql", endpoint=endpoint, **options)
+    remote.query("ASK { }")  # fail now, naming the URL, if it cannot be reached
+    return KnowledgeGraph(remote)
 
 
 @cache
 def _default(backend: str) -> KnowledgeGraph:
-    return _build(backend, bundled_files())
+    return _build(backend, bundled_files(), {}, None)
 
 
-def _build(backend: str, paths: list[Path]) -> KnowledgeGraph:
-    store = get_backend(backend)
+def _build(
+    backend: str, paths: list[Path], options: dict[str, Any], progress: Progress | None
+) -> KnowledgeGraph:
+    store = get_backend(backend, **options)
     for path in paths:
-        store.load(path)
+        store.load(path, progress=progress)
     return KnowledgeGraph(store, sources=paths)

@@ -63,6 +63,31 @@ NOT_EXECUTED = {
         "docs/benchmarks.md",
         "make bench                      # every benchmarks/bench_*.py, then this page",
     ),
+    # A long-running server and other organisations' triple stores: not startable in a test.
+    ("docs/guides/scaling-out.md", "pip install 'msbackpain[server]'"),
+    ("docs/guides/scaling-out.md", 'kg = msbackpain.load(endpoint="http://127.0.0.1:7878/query")'),
+    (
+        "docs/guides/scaling-out.md",
+        "fuseki-server --file=msbackpain.nt /msbackpain                     # in memory",
+    ),
+    (
+        "docs/guides/scaling-out.md",
+        'kg = msbackpain.load(endpoint="http://localhost:3030/msbackpain/sparql")',
+    ),
+    (
+        "docs/guides/scaling-out.md",
+        "isql 1111 dba dba exec=\"ld_dir('/data', 'msbackpain.nt', 'https://w3id.org/msbackpain/'); rdf_loader_run(); checkpoint;\"",
+    ),
+    ("docs/guides/scaling-out.md", "kg = msbackpain.load("),
+    (
+        "docs/guides/scaling-out.md",
+        "qlever setup-config default        # writes a Qleverfile: set NAME=msbackpain,",
+    ),
+    ("docs/guides/scaling-out.md", 'kg = msbackpain.load(endpoint="http://localhost:7001")'),
+    (
+        "docs/guides/scaling-out.md",
+        "oxigraph load --location /data/kg --file msbackpain.nt background.nt",
+    ),
 }
 
 

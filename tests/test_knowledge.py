@@ -241,7 +241,7 @@ def test_adhoc_query_binds_values(kg: msbackpain.KnowledgeGraph) -> None:
         "msbp:Tizanidine",
     ]
     labelled = kg.query(
-        "SELECT ?e WHERE { ?e rdfs:label ?l }", l=msbackpain.IRI("http://example.org/x")
+        "SELECT ?e WHERE { ?e rdfs:label ?l }", l=msbackpain.IRI("https://example.org/x")
     )
     assert len(labelled) == 0  # an IRI never equals a literal label
     literal = kg.query("SELECT ?e WHERE { ?e rdfs:label ?l }", l="baclofen")

@@ -30,6 +30,9 @@ DOCUMENTED_MODULES = (
     "msbackpain.reasoning",
     "msbackpain.validation",
     "msbackpain.viz",
+    "msbackpain.export",
+    "msbackpain.server",
+    "msbackpain.gateway",
     "msbackpain.backends.base",
 )
 

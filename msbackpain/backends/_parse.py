@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
-from msbackpain.backends.base import rdf_format
+from msbackpain.backends.base import Progress, rdf_format
 from msbackpain.exceptions import OntologyLoadError
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-__all__ = ["oxigraph_format", "parse_quads"]
+__all__ = ["ProgressReader", "open_rdf", "oxigraph_format", "parse_quads"]
+
+#: Report progress at most this often (in bytes), so the hook costs nothing measurable.
+_PROGRESS_STEP = 1 << 20
+
+
+class ProgressReader:
+    """A binary reader that passes the bytes of ``handle`` through and reports how many.
+
+    pyoxigraph's parsers and ``Store.load`` accept any object with ``read``; wrapping the file
+    lets a caller show progress for a large file without a second pass over it. It reports 0
+    at the start and then every megabyte; the caller reports the end once the data is stored.
+
+    Examples:
+        >>> import io
+        >>> seen = []
+        >>> reader = ProgressReader(io.BytesIO(b"a" * 3_000_000), Path("x.nt"), 3_000_000,
+        ...                         lambda p, done, total: seen.append(done))
+        >>> while reader.read(1 << 19): pass
+        >>> seen
+        [0, 1048576, 2097152]
+    """
+
+    def __init__(self, handle: IO[bytes], path: Path, size: int, progress: Progress) -> None:
+        self._handle = handle
+        self._path = path
+        self._size = size
+        self._progress = progress
+        self._done = 0
+        self._reported = 0
+        progress(path, 0, size)
+
+    def read(self, size: int = -1) -> bytes:
+        """Read up to ``size`` bytes and report progress every megabyte and at the end."""
+        chunk = self._handle.read(size)
+        self._done += len(chunk)
+        if self._done - self._reported >= _PROGRESS_STEP and self._done < self._size:
+            self._reported = self._done
+            self._progress(self._path, self._done, self._size)
+        return chunk
+
 
 _OXI_FORMATS = {
     "turtle": "TURTLE",
@@ -47,7 +89,9 @@ def oxigraph_format(path: Path, format: str | None = None) -> pyoxigraph.RdfForm
         ) from None
 
 
-def parse_quads(path: Path, *, format: str | None = None) -> list[pyoxigraph.Quad]:
+def parse_quads(
+    path: Path, *, format: str | None = None, progress: Progress | None = None
+) -> list[pyoxigraph.Quad]:
     """Parse ``path`` completely and return its quads, or raise before anything is returned.
 
     pyoxigraph's parsers are strict (they reject all 94 negative W3C Turtle syntax tests,
@@ -62,13 +106,35 @@ def parse_quads(path: Path, *, format: str | None = None) -> list[pyoxigraph.Qua
     import pyoxigraph
 
     fmt = oxigraph_format(path, format)
+    with open_rdf(path, progress, format=format) as source:
+        return list(pyoxigraph.parse(source, format=fmt, base_iri=path.resolve().as_uri()))
+
+
+@contextmanager
+def open_rdf(
+    path: Path, progress: Progress | None = None, *, format: str | None = None
+) -> Iterator[IO[bytes]]:
+    """Open ``path`` for an RDF parser; turn every read or parse failure into OntologyLoadError.
+
+    An RDF/XML file (by ``format`` or suffix) that declares entities is refused before any
+    parser reads it.
+
+    Raises:
+        OntologyLoadError: naming the file and line (the parser's ``SyntaxError`` carries it).
+    """
     if not path.is_file():
         raise OntologyLoadError(f"{path}: no such file", path=str(path))
+    rdf_xml = rdf_format(path, format).lower() in ("xml", "rdf/xml")
     try:
-        data = path.read_bytes()
-        if fmt == pyoxigraph.RdfFormat.RDF_XML:
-            _refuse_entities(path, data)
-        return list(pyoxigraph.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+        with path.open("rb") as handle:
+            if rdf_xml:
+                _refuse_entities(path, handle.read(65536))
+                handle.seek(0)
+            if progress is None:
+                yield handle
+            else:
+                reader = ProgressReader(handle, path, path.stat().st_size, progress)
+                yield cast("IO[bytes]", reader)  # it has the one method parsers call: read
     except OntologyLoadError:
         raise
     except SyntaxError as err:
@@ -85,11 +151,11 @@ def parse_quads(path: Path, *, format: str | None = None) -> list[pyoxigraph.Qua
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b.*?(?:\]\s*>|>)", re.DOTALL)
 
 
-def _refuse_entities(path: Path, data: bytes) -> None:
+def _refuse_entities(path: Path, head: bytes) -> None:
     # Entity declarations enable external entities (file or network reads) and expansion
     # bombs; RDF/XML from untrusted sources has no need for them.
-    doctype = _DOCTYPE.search(data[:65536])
+    doctype = _DOCTYPE.search(head)
     if doctype and b"<!ENTITY" in doctype.group(0):
-        line = data[: doctype.start()].count(b"\n") + 1
+        line = head[: doctype.start()].count(b"\n") + 1
         msg = f"{path}:{line}: RDF/XML entity declarations (<!ENTITY ...>) are refused"
         raise OntologyLoadError(msg, path=str(path), line=line)

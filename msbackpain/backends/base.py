@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 from msbackpain.models import QueryResult
 
-__all__ = ["IRI", "Backend", "BindingValue", "capped", "check_iri", "rdf_format"]
+__all__ = ["IRI", "Backend", "BindingValue", "Progress", "capped", "check_iri", "rdf_format"]
 
 
 T = TypeVar("T")
@@ -54,6 +54,11 @@ def check_iri(value: str, what: str = "value") -> None:
 
 #: A value a query parameter can be bound to: an :class:`IRI`, or a literal.
 BindingValue = IRI | str | int | float | bool
+
+#: A loading progress hook, called as ``progress(file, bytes_read, file_size)``: first with 0,
+#: then as the file is read, last with ``bytes_read == file_size`` once it is in the store.
+#: The library never prints; the CLI renders these calls as a progress bar.
+Progress = Callable[[Path, int, int], None]
 
 _FORMATS = {
     ".ttl": "turtle",
@@ -138,12 +143,15 @@ class Backend(Protocol):
     #: True when :meth:`load` can add files (False for a read-only remote endpoint).
     loadable: ClassVar[bool]
 
-    def load(self, path: Path, *, format: str | None = None) -> None:
-        """Add the RDF in ``path`` to the store.
+    def load(
+        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Add the RDF in ``path`` to the store, reporting how far it got to ``progress``.
 
         Raises:
             OntologyLoadError: naming the file and line when the file cannot be read or parsed;
                 the store is left as it was before the call.
+            BackendError: when the store cannot take files (``loadable`` is false).
         """
         ...
 
@@ -152,12 +160,23 @@ class Backend(Protocol):
         sparql: str,
         bindings: Mapping[str, BindingValue] | None = None,
         *,
+        allow_network: bool = False,
         max_rows: int | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` bound by the engine and return its rows.
 
-        With ``max_rows``, stop reading results after that many rows and raise
-        :class:`~msbackpain.ResultTooLargeError` instead of returning a partial result.
+        Every backend runs :func:`msbackpain.guard.check_query` on the text right before
+        evaluation (updates, ``SERVICE`` and ``FROM`` are refused unless ``allow_network``;
+        deep nesting always is): the engines federate and crash on their own otherwise.
+        Results are backend-neutral: IRIs as CURIEs where a known prefix covers them,
+        literals as their lexical form, blank nodes as ``_:id``, unbound as ``None``. With
+        ``max_rows``, reading stops after that many rows and
+        :class:`~msbackpain.ResultTooLargeError` is raised instead of a partial result.
+
+        Raises:
+            QueryError: for refused or malformed text.
+            ResultTooLargeError: past ``max_rows``.
+            BackendError: when the store or endpoint fails.
 
         Example:
             ``store.query("SELECT ?l WHERE { ?e rdfs:label ?l }", {"e": IRI(iri)})``

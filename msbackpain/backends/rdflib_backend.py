@@ -13,8 +13,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef
 
+from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
-from msbackpain.backends.base import IRI, BindingValue, capped
+from msbackpain.backends.base import IRI, BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.models import QueryResult
 from msbackpain.prefixes import PREFIXES, compress
@@ -42,8 +43,26 @@ def to_value(term: Node | None) -> str | None:
 
 def _to_node(value: BindingValue) -> Identifier:
     if isinstance(value, IRI):
+        term(value)  # the same IRI validation as the other backends (rdflib only warns)
         return URIRef(str(value))
     return Literal(value)
+
+
+def _nt_literal(term: Literal) -> str:
+    """Return ``term`` in N-Triples syntax.
+
+    rdflib's ``n3()`` writes multi-line strings with Turtle's triple quotes, which N-Triples
+    parsers reject.
+    """
+    text = term.n3()
+    if not text.startswith('"""'):
+        return text
+    import pyoxigraph
+
+    if term.language:
+        return str(pyoxigraph.Literal(str(term), language=term.language))
+    datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+    return str(pyoxigraph.Literal(str(term), datatype=datatype))
 
 
 class _Converter:
@@ -106,13 +125,18 @@ class RdflibBackend:
     def __len__(self) -> int:
         return len(self.graph)
 
-    def load(self, path: Path, *, format: str | None = None) -> None:
+    def load(
+        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+    ) -> None:
         """Parse ``path`` completely, then add its triples (named graphs are merged)."""
-        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format)
+        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format, progress=progress)
         convert = _Converter()
         self.graph.addN(
             (convert(q.subject), convert(q.predicate), convert(q.object), self.graph) for q in quads
         )
+        if progress is not None:
+            size = path.stat().st_size
+            progress(path, size, size)
 
     def _prepare(self, sparql: str) -> Query:
         with self._lock:
@@ -135,9 +159,11 @@ class RdflibBackend:
         sparql: str,
         bindings: Mapping[str, BindingValue] | None = None,
         *,
+        allow_network: bool = False,
         max_rows: int | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``."""
+        checked(sparql, allow_network)
         prepared = self._prepare(sparql)
         init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
         try:
@@ -183,7 +209,7 @@ class RdflibBackend:
     def triples(self) -> Iterator[tuple[str, str, str]]:
         """Yield every triple as N-Triples terms."""
         for s, p, o in self.graph:
-            yield (s.n3(), p.n3(), o.n3())
+            yield (s.n3(), p.n3(), _nt_literal(o) if isinstance(o, Literal) else o.n3())
 
 
 if TYPE_CHECKING:

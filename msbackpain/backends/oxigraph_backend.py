@@ -1,0 +1,330 @@
+"""The pyoxigraph backend: an embedded Oxigraph store, in memory or in a directory on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from msbackpain.backends._binding import bind_values, checked
+from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads
+from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
+from msbackpain.exceptions import BackendError, OntologyLoadError, QueryError
+from msbackpain.models import QueryResult
+from msbackpain.prefixes import PREFIXES, compress
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from msbackpain.backends.base import Backend
+
+__all__ = ["OxigraphBackend", "oxigraph_value", "triple_values"]
+
+#: The named graph where an on-disk store records which files it holds (data stays in the
+#: default graph, which is all that queries see).
+META_GRAPH = "urn:msbackpain:loaded-files"
+_SHA256 = "urn:msbackpain:sha256"
+_FILE_NAME = "urn:msbackpain:fileName"
+_QUAD_FORMATS = frozenset({"nquads", "trig"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _compress(iri: str) -> str:
+    return compress(iri)
+
+
+@cache
+def _converter() -> Callable[[Any], str | None]:
+    import pyoxigraph
+
+    named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
+
+    def value(term: Any) -> str | None:
+        if term is None:
+            return None
+        kind = type(term)
+        if kind is named:
+            return _compress(term.value)
+        if kind is blank:
+            return f"_:{term.value}"
+        return str(term.value)
+
+    return value
+
+
+def oxigraph_value(term: Any) -> str | None:
+    """Return the backend-neutral string of a pyoxigraph term (as ``RdflibBackend`` gives it).
+
+    IRIs become CURIEs where a known prefix covers them, literals their lexical form, blank
+    nodes ``_:id``; ``None`` (unbound) stays ``None``.
+
+    Examples:
+        >>> import pyoxigraph
+        >>> oxigraph_value(pyoxigraph.NamedNode("https://w3id.org/msbackpain/Baclofen"))
+        'msbp:Baclofen'
+        >>> oxigraph_value(pyoxigraph.Literal("5", datatype=pyoxigraph.NamedNode(
+        ...     "http://www.w3.org/2001/XMLSchema#integer")))
+        '5'
+    """
+    return _converter()(term)
+
+
+def triple_values(triple: Any) -> tuple[str | None, str | None, str | None]:
+    """Return the backend-neutral strings of a pyoxigraph triple's subject, predicate, object."""
+    value = _converter()
+    return value(triple.subject), value(triple.predicate), value(triple.object)
+
+
+def _is_store(path: Path) -> bool:
+    return (path / "CURRENT").is_file() and any(path.glob("OPTIONS-*"))
+
+
+def sha256(path: Path) -> str:
+    """Return the SHA-256 of the file at ``path`` (how an on-disk store recognises a file)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class OxigraphBackend:
+    """An embedded pyoxigraph ``Store``: in memory by default, or a RocksDB directory.
+
+    Files are loaded with ``Store.load``, which is transactional (a file that fails to parse
+    leaves nothing behind) and as fast as pyoxigraph gets; an on-disk store validates a file
+    in full and then ``bulk_load``s it, three times faster there. Quads of named graphs are
+    merged into the default graph, as the rdflib backend does. Parameters are bound as a ``VALUES``
+    clause of engine-validated terms (see :mod:`msbackpain.backends._binding`), because
+    pyoxigraph's ``substitutions`` are not pushed into property paths. Every query passes the
+    guard first: SERVICE cannot be switched off in pyoxigraph, and a deeply nested query
+    crashes the process.
+
+    An on-disk store (``store=PATH``) records the SHA-256 of each file it holds in a named
+    graph, so opening it again with the same files loads nothing. An existing store is opened
+    read-only (which a running ``oxigraph serve-read-only`` on the same directory allows)
+    and switches to read-write only when a file it lacks must be loaded.
+
+    Examples:
+        >>> from msbackpain._resources import ontology_dir
+        >>> from msbackpain.backends.base import IRI
+        >>> store = OxigraphBackend()
+        >>> store.load(ontology_dir() / "msbackpain.ttl")
+        >>> result = store.query(
+        ...     "SELECT ?label WHERE { ?e rdfs:label ?label }",
+        ...     {"e": IRI("https://w3id.org/msbackpain/Baclofen")},
+        ... )
+        >>> [row["label"] for row in result]
+        ['baclofen']
+    """
+
+    name: ClassVar[str] = "oxigraph"
+    embedded: ClassVar[bool] = True
+    loadable: ClassVar[bool] = True
+
+    def __init__(self, store: str | os.PathLike[str] | None = None) -> None:
+        import pyoxigraph
+
+        self.path = Path(store) if store is not None else None
+        self.read_only = False
+        if self.path is None:
+            self.store = pyoxigraph.Store()
+            return
+        if self.path.exists() and not self.path.is_dir():
+            msg = f"{self.path} is a file, not an Oxigraph store directory"
+            raise BackendError(msg)
+        if self.path.is_dir() and any(self.path.iterdir()) and not _is_store(self.path):
+            msg = (
+                f"{self.path} is not an Oxigraph store (a non-empty directory without RocksDB "
+                "files); give a new or empty directory"
+            )
+            raise BackendError(msg)
+        self.read_only = _is_store(self.path)
+        self.store = self._open(read_only=self.read_only)
+
+    def _open(self, *, read_only: bool) -> pyoxigraph.Store:
+        import pyoxigraph
+
+        try:
+            if read_only:
+                return pyoxigraph.Store.read_only(str(self.path))
+            return pyoxigraph.Store(str(self.path))
+        except OSError as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            hint = " (is another process writing to it?)" if "lock" in first.lower() else ""
+            msg = f"cannot open the Oxigraph store {self.path}: {first}{hint}"
+            raise BackendError(msg) from None
+
+    # -- files -------------------------------------------------------------------------------
+
+    def loaded(self) -> dict[str, str]:
+        """Return ``{sha256: file name}`` of the files an on-disk store holds (``{}`` in memory)."""
+        import pyoxigraph
+
+        if self.path is None:
+            return {}
+        graph = pyoxigraph.NamedNode(META_GRAPH)
+        name = pyoxigraph.NamedNode(_FILE_NAME)
+        return {
+            str(quad.subject)[1:-1].removeprefix(_SHA256 + ":"): str(quad.object)[1:-1]
+            for quad in self.store.quads_for_pattern(None, name, None, graph)
+        }
+
+    def release(self) -> None:
+        """Give up the write lock of an on-disk store and keep reading it (before a server starts).
+
+        An existing store is opened read-only until a file it lacks has to be loaded; this
+        returns to read-only, so that ``oxigraph serve-read-only`` can share the directory.
+        """
+        if self.path is not None and not self.read_only:
+            self._reopen(read_only=True)
+
+    def _reopen(self, *, read_only: bool) -> None:
+        if not self.read_only:
+            self.store.flush()
+        del self.store
+        self.store = self._open(read_only=read_only)
+        self.read_only = read_only
+
+    def load(
+        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Add the RDF in ``path`` in one transaction (an on-disk store skips a file it holds)."""
+        import pyoxigraph
+
+        fmt = oxigraph_format(path, format)
+        digest = sha256(path) if self.path is not None and path.is_file() else None
+        if digest is not None:
+            held = self.loaded()
+            if digest in held:
+                if progress is not None:
+                    size = path.stat().st_size
+                    progress(path, size, size)
+                return
+            if path.name in held.values():
+                msg = (
+                    f"the Oxigraph store {self.path} holds another version of {path.name}; "
+                    "use a new directory (a store is never partly replaced)"
+                )
+                raise BackendError(msg)
+        if self.read_only:
+            self._reopen(read_only=False)
+        base = path.resolve().as_uri()
+        if rdf_format(path, format).lower() in _QUAD_FORMATS:
+            quads = parse_quads(path, format=format, progress=progress)
+            self.store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
+        elif self.path is None:
+            with open_rdf(path, progress, format=format) as source:
+                self.store.load(source, format=fmt, base_iri=base)
+        else:
+            self._bulk_load(path, fmt, base, progress, format)
+        if digest is not None:
+            self._record(path, digest)
+        if progress is not None:
+            size = path.stat().st_size
+            progress(path, size, size)
+
+    def _bulk_load(
+        self,
+        path: Path,
+        fmt: pyoxigraph.RdfFormat,
+        base: str,
+        progress: Progress | None,
+        format: str | None,
+    ) -> None:
+        """Validate the whole file, then ``bulk_load`` it (on disk: 3x faster than a transaction).
+
+        ``Store.load`` on a RocksDB store took 17 s for 10^6 triples here, ``bulk_load`` 5.5 s
+        and a parse 0.8 s. ``bulk_load`` is not transactional, so the file is parsed in full
+        first: a syntax error leaves the store untouched. Only an I/O failure during the load
+        itself (a full disk) can leave part of the file behind, and the error says so.
+        """
+        import pyoxigraph
+
+        with open_rdf(path, format=format) as source:
+            for _ in pyoxigraph.parse(source, format=fmt, base_iri=base):
+                pass
+        try:
+            with open_rdf(path, progress, format=format) as source:
+                self.store.bulk_load(source, format=fmt, base_iri=base)
+        except OntologyLoadError as err:
+            msg = (
+                f"loading {path} into the Oxigraph store {self.path} failed ({err}); the store "
+                "may hold part of the file: remove the directory and build it again"
+            )
+            raise BackendError(msg) from err
+
+    def _record(self, path: Path, digest: str) -> None:
+        import pyoxigraph
+
+        self.store.add(
+            pyoxigraph.Quad(
+                pyoxigraph.NamedNode(f"{_SHA256}:{digest}"),
+                pyoxigraph.NamedNode(_FILE_NAME),
+                pyoxigraph.Literal(path.name),
+                pyoxigraph.NamedNode(META_GRAPH),
+            )
+        )
+        self.store.flush()
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, BindingValue] | None = None,
+        *,
+        allow_network: bool = False,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Evaluate ``sparql`` with ``bindings`` in a VALUES clause, after the guard."""
+        form = checked(sparql, allow_network).form
+        text = bind_values(sparql, bindings or {})
+        try:
+            result = self.store.query(text, prefixes=PREFIXES)
+            if form == "ASK":
+                answer = bool(result)
+                return QueryResult(("boolean",), ({"boolean": str(answer).lower()},), answer)
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                graph = cast("pyoxigraph.QueryTriples", result)
+                triples = dict.fromkeys(triple_values(t) for t in capped(graph, max_rows))
+                return QueryResult(
+                    ("subject", "predicate", "object"),
+                    tuple({"subject": s, "predicate": p, "object": o} for s, p, o in triples),
+                )
+            solutions = cast("pyoxigraph.QuerySolutions", result)
+            variables = tuple(v.value for v in solutions.variables)
+            value = _converter()  # one lookup per query, not per term: rows can be many
+            rows = tuple(
+                dict(zip(variables, map(value, solution), strict=True))
+                for solution in capped(solutions, max_rows)
+            )
+        except SyntaxError as err:
+            raise QueryError(f"malformed SPARQL: {err}") from None
+        except OSError as err:
+            raise BackendError(f"the Oxigraph store failed: {err}") from err
+        except (ValueError, TypeError) as err:
+            raise QueryError(f"the query failed during evaluation: {err}") from err
+        return QueryResult(variables, rows)
+
+    def triples(self) -> Iterator[tuple[str, str, str]]:
+        """Yield every triple of the default graph as N-Triples terms."""
+        import pyoxigraph
+
+        for quad in self.store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
+            yield (str(quad.subject), str(quad.predicate), str(quad.object))
+
+    def __len__(self) -> int:
+        import pyoxigraph
+
+        if self.path is None:
+            return len(self.store)
+        meta = self.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(META_GRAPH))
+        return len(self.store) - sum(1 for _ in meta)
+
+
+if TYPE_CHECKING:
+    _check: Backend = OxigraphBackend()

@@ -1,0 +1,237 @@
+"""The remote backend: any SPARQL 1.1 endpoint (Oxigraph, Fuseki, Virtuoso, QLever, GraphDB).
+
+It speaks the SPARQL 1.1 Protocol: a query goes out as ``query=`` (POST form or GET), answers
+come back as ``application/sparql-results+json`` (SELECT, ASK) or N-Triples (CONSTRUCT,
+DESCRIBE). A partial answer is an error, never a result: an Oxigraph server that cancels a
+query at its ``--timeout-s`` still answers ``200 OK`` with a truncated body, so every body
+must parse completely.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from msbackpain import __version__
+from msbackpain.backends._binding import bind_values, checked, declare_prefixes
+from msbackpain.backends._http import HttpClient, Response
+from msbackpain.backends.base import BindingValue, Progress, capped
+from msbackpain.backends.oxigraph_backend import triple_values
+from msbackpain.exceptions import BackendError, QueryError
+from msbackpain.models import QueryResult
+from msbackpain.prefixes import compress
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pyoxigraph
+
+    from msbackpain.backends.base import Backend
+
+__all__ = ["SparqlBackend", "parse_results"]
+
+_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_TAG = re.compile(r"<[^>]*>")
+
+
+@lru_cache(maxsize=1 << 16)
+def _compress(iri: str) -> str:
+    return compress(iri)
+
+
+@lru_cache(maxsize=1024)
+def _prologued(text: str) -> str:
+    return declare_prefixes(text)
+
+
+def _value(cell: Mapping[str, Any] | None) -> str | None:
+    if cell is None:
+        return None
+    kind = cell.get("type")
+    value = str(cell.get("value", ""))
+    if kind == "uri":
+        return _compress(value)
+    if kind == "bnode":
+        return f"_:{value}"
+    return value
+
+
+def _excerpt(body: bytes) -> str:
+    text = _TAG.sub(" ", body[:2000].decode("utf-8", "replace"))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    first = next((line for line in lines if line), "(empty body)")
+    return first[:160]
+
+
+def parse_results(body: bytes, url: str = "the endpoint") -> QueryResult:
+    """Parse a complete ``application/sparql-results+json`` document into a QueryResult.
+
+    Raises:
+        BackendError: for a body that is not a complete, well-formed results document
+            (a truncated answer, an HTML page, an error message).
+
+    Examples:
+        >>> doc = b'{"head": {"vars": ["x", "y"]}, "results": {"bindings": [' \\
+        ...       b'{"x": {"type": "uri", "value": "https://w3id.org/msbackpain/Baclofen"}}]}}'
+        >>> parse_results(doc).rows
+        ({'x': 'msbp:Baclofen', 'y': None},)
+        >>> parse_results(b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation')
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.BackendError: the endpoint returned a truncated or invalid \
+results document (the server may have cancelled the query at its timeout): \
+'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation'
+    """
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        excerpt = body[:80].decode("utf-8", "replace")
+        msg = (
+            f"{url} returned a truncated or invalid results document "
+            f"(the server may have cancelled the query at its timeout): {excerpt!r}"
+        )
+        raise BackendError(msg) from None
+    try:
+        if "boolean" in document:
+            answer = document["boolean"]
+            if not isinstance(answer, bool):
+                raise TypeError
+            return QueryResult(("boolean",), ({"boolean": str(answer).lower()},), answer)
+        variables = tuple(str(v) for v in document["head"]["vars"])
+        rows = tuple(
+            {name: _value(binding.get(name)) for name in variables}
+            for binding in document["results"]["bindings"]
+        )
+    except (KeyError, TypeError, AttributeError):
+        msg = f"{url} returned JSON that is not a SPARQL results document"
+        raise BackendError(msg) from None
+    return QueryResult(variables, rows)
+
+
+def _parse_graph(body: bytes, url: str) -> list[pyoxigraph.Triple]:
+    import pyoxigraph
+
+    try:
+        return list(pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as err:
+        msg = f"{url} returned truncated or invalid N-Triples ({err})"
+        raise BackendError(msg) from None
+
+
+class SparqlBackend:
+    """A SPARQL 1.1 endpoint, read-only, queried over HTTP.
+
+    Parameters are bound as a ``VALUES`` clause of N-Triples terms produced by pyoxigraph's
+    term types (an IRI must pass ``NamedNode``; a literal is escaped by ``Literal``), known
+    prefixes are declared in the text, and every query passes the guard before it is sent.
+    Reasoning does not happen here: the server answers from what it holds, which for
+    ``msbackpain serve`` is the bundle with its materialised inferences.
+
+    Raises:
+        BackendError: for a URL that is not ``http(s)://``, or a method other than GET/POST.
+
+    Examples:
+        >>> backend = SparqlBackend("http://127.0.0.1:7878/query")
+        >>> backend.name, backend.embedded, backend.loadable
+        ('sparql', False, False)
+    """
+
+    name: ClassVar[str] = "sparql"
+    embedded: ClassVar[bool] = False
+    loadable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        retries: int = 3,
+        method: str = "POST",
+    ) -> None:
+        self.method = method.upper()
+        if self.method not in ("GET", "POST"):
+            raise BackendError(f"method must be GET or POST, not {method!r}")
+        self.endpoint = endpoint
+        self.http = HttpClient(
+            endpoint, connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries
+        )
+        self._headers = {"User-Agent": f"msbackpain/{__version__}"}
+
+    def __repr__(self) -> str:
+        return f"SparqlBackend({self.endpoint!r})"
+
+    def close(self) -> None:
+        """Close the kept-alive connections (they are reopened if the backend is used again)."""
+        self.http.close()
+
+    def load(
+        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+    ) -> None:
+        """Refuse: a remote endpoint is read-only here (load files into the server itself)."""
+        msg = f"the endpoint {self.endpoint} is read-only; load {path} into the server itself"
+        raise BackendError(msg)
+
+    def _send(self, text: str, accept: str) -> Response:
+        headers = {**self._headers, "Accept": accept}
+        response = self.http.request(self.method, params={"query": text}, headers=headers)
+        if response.status == 400:
+            msg = f"{self.endpoint} rejected the query: {_excerpt(response.body)}"
+            raise QueryError(msg)
+        if response.status != 200:
+            hint = " (is this the SPARQL query endpoint?)" if response.status in (404, 405) else ""
+            detail = _excerpt(response.body)
+            msg = f"{self.endpoint} answered HTTP {response.status}{hint}: {detail}"
+            raise BackendError(msg)
+        if "html" in response.media_type:
+            msg = (
+                f"{self.endpoint} answered with an HTML page, not SPARQL results "
+                f"(is this the SPARQL query endpoint?): {_excerpt(response.body)}"
+            )
+            raise BackendError(msg)
+        return response
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, BindingValue] | None = None,
+        *,
+        allow_network: bool = False,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint."""
+        form = checked(sparql, allow_network).form
+        text = bind_values(_prologued(sparql), bindings or {})
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            response = self._send(text, _NTRIPLES)
+            parsed = _parse_graph(response.body, self.endpoint)
+            triples = dict.fromkeys(triple_values(t) for t in capped(parsed, max_rows))
+            return QueryResult(
+                ("subject", "predicate", "object"),
+                tuple({"subject": s, "predicate": p, "object": o} for s, p, o in triples),
+            )
+        response = self._send(text, _JSON)
+        result = parse_results(response.body, self.endpoint)
+        list(capped(result.rows, max_rows))  # raises past the cap: never a partial answer
+        return result
+
+    def triples(self) -> Iterator[tuple[str, str, str]]:
+        """Yield every triple of the endpoint's default graph as N-Triples terms."""
+        response = self._send("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", _NTRIPLES)
+        for t in _parse_graph(response.body, self.endpoint):
+            yield (str(t.subject), str(t.predicate), str(t.object))
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        try:
+            return int(str(result.rows[0]["n"]))
+        except (IndexError, ValueError) as err:
+            raise BackendError(f"{self.endpoint} did not count its triples: {err}") from None
+
+
+if TYPE_CHECKING:
+    _check: Backend = SparqlBackend("http://127.0.0.1:7878/query")

@@ -1,0 +1,65 @@
+"""Fixtures of the backend contract suite: one KnowledgeGraph per backend, and a real server.
+
+The ``sparql`` backend runs against a real Oxigraph server (PyPI ``oxigraph``) started for the
+session on a free loopback port, on a store holding the bundle (asserted + inferred), and
+stopped by PID at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import msbackpain
+from msbackpain.server import OxigraphServer, build_store, free_port
+
+BACKEND_NAMES = ("rdflib", "oxigraph", "sparql")
+
+
+@pytest.fixture(scope="session")
+def bundle_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("store") / "kg")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(bundle_store: Path) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(bundle_store, port=free_port(), timeout=10).start()
+    pid = server.pid
+    assert pid is not None
+    yield server
+    server.stop()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # the engine is gone, not left behind
+
+
+@pytest.fixture(scope="session")
+def rdflib_kg() -> msbackpain.KnowledgeGraph:
+    return msbackpain.load()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_kg() -> msbackpain.KnowledgeGraph:
+    return msbackpain.load(backend="oxigraph")
+
+
+@pytest.fixture(scope="session")
+def sparql_kg(oxigraph_server: OxigraphServer) -> Iterator[msbackpain.KnowledgeGraph]:
+    graph = msbackpain.load(endpoint=oxigraph_server.url)
+    yield graph
+    graph.backend.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(params=BACKEND_NAMES)
+def backend_kg(request: pytest.FixtureRequest) -> msbackpain.KnowledgeGraph:
+    """The graph of each backend in turn; every contract test runs once per backend."""
+    graph: msbackpain.KnowledgeGraph = request.getfixturevalue(f"{request.param}_kg")
+    return graph
+
+
+@pytest.fixture(scope="session")
+def reference(rdflib_kg: msbackpain.KnowledgeGraph) -> msbackpain.KnowledgeGraph:
+    """The rdflib graph every backend is compared with."""
+    return rdflib_kg

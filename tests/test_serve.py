@@ -1,0 +1,246 @@
+"""`msbackpain serve` and msbackpain.server: the real Oxigraph server, started and stopped by PID.
+
+The CLI runs as a real child process (signals, exit codes, output); each server gets a free
+loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import msbackpain
+from msbackpain.server import OxigraphServer, build_store, free_port, oxigraph_executable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+class ServeProcess:
+    """``python -m msbackpain serve`` in a child process, read until it is ready."""
+
+    def __init__(self, *args: str) -> None:
+        self.port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "msbackpain", "serve", "--port", str(self.port), *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+
+    def wait_ready(self, timeout: float = 20.0) -> str:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.lines.append(line.rstrip("\n"))
+            if line.startswith("Press Ctrl-C"):
+                return "\n".join(self.lines)
+        self.process.kill()
+        _, err = self.process.communicate()
+        raise AssertionError(f"serve did not start: {self.lines} {err}")
+
+    @property
+    def engine_pid(self) -> int:
+        match = re.search(r"Oxigraph pid (\d+)", "\n".join(self.lines))
+        assert match
+        return int(match.group(1))
+
+    def stop(self, sig: int) -> tuple[int, str]:
+        self.process.send_signal(sig)
+        _, err = self.process.communicate(timeout=15)
+        return self.process.returncode, err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_answers_and_stops_cleanly(sig: int) -> None:
+    serve = ServeProcess("--timeout", "5")
+    out = serve.wait_ready()
+    url = f"http://127.0.0.1:{serve.port}/query"
+    assert f"SPARQL endpoint: {url}" in out
+    assert "curl -s " + url in out and "--data-urlencode" in out
+    kg = msbackpain.load(endpoint=url)
+    assert len(kg.backend) == len(msbackpain.load().backend)
+    assert [e.label for e in kg.pain_types()] == [e.label for e in msbackpain.load().pain_types()]
+    with pytest.raises(msbackpain.QueryError):  # read-only: an update is refused (by the guard)
+        kg.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    kg.backend.close()  # type: ignore[attr-defined]
+    engine = serve.engine_pid
+    code, err = serve.stop(sig)
+    assert code == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert _gone(engine)
+
+
+def test_serve_is_read_only_at_the_server_too(tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    serve = ServeProcess()
+    serve.wait_ready()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{serve.port}/update",
+        data=b"update=INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code in (403, 404, 405)
+    info.value.close()
+    assert serve.stop(signal.SIGTERM)[0] == 0
+
+
+def test_serve_builds_a_store_once_and_reuses_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        '<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "serve extra" .\n',
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        serve = ServeProcess("--store", str(store), "--source", str(extra))
+        serve.wait_ready()
+        kg = msbackpain.load(endpoint=f"http://127.0.0.1:{serve.port}/query")
+        assert kg["serve extra"].iri == "http://example.org/x"
+        assert len(kg.backend) == len(msbackpain.load().backend) + 1  # not loaded twice
+        kg.backend.close()  # type: ignore[attr-defined]
+        assert serve.stop(signal.SIGTERM)[0] == 0
+        assert (store / "CURRENT").is_file()  # kept
+
+
+def test_serve_reports_a_busy_port_in_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "msbackpain", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: BackendError: the Oxigraph server")
+    assert "Address already in use" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_store_that_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("x", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "msbackpain", "serve", "--store", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: BackendError:")
+    assert "is not an Oxigraph store" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
+
+
+# -- the library module ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("serve") / "kg")
+
+
+def test_server_restart_and_stop(store: Path) -> None:
+    server = OxigraphServer(store, port=free_port(), timeout=5)
+    assert not server.alive and server.pid is None
+    with server:
+        first = server.pid
+        assert first is not None and server.alive
+        assert f"pid={first}" in repr(server)
+        server.restart()
+        second = server.pid
+        assert second is not None and second != first and _gone(first)
+        kg = msbackpain.load(endpoint=server.url)
+        assert kg["spasticity"].label == "spasticity"
+        kg.backend.close()  # type: ignore[attr-defined]
+    assert not server.alive and _gone(second)
+    assert server.stop() is None  # stopping twice is harmless
+
+
+def test_server_on_a_busy_port_says_why(store: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        server = OxigraphServer(store, port=busy.getsockname()[1])
+        with pytest.raises(msbackpain.BackendError, match="exited") as info:
+            server.start()
+    assert "Address already in use" in str(info.value) and "\n" not in str(info.value)
+    assert not server.alive
+
+
+def test_server_needs_a_store(tmp_path: Path) -> None:
+    with pytest.raises(msbackpain.BackendError, match="not an Oxigraph store"):
+        OxigraphServer(tmp_path / "missing").start()
+
+
+def test_missing_oxigraph_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+    import sysconfig
+
+    monkeypatch.setattr(sysconfig, "get_path", lambda name: str(tmp_path))
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(msbackpain.MissingExtraError, match=r"msbackpain\[server\]"):
+        oxigraph_executable()
+
+
+def test_ipv6_urls() -> None:
+    server = OxigraphServer("/nowhere", host="::1", port=7000)
+    assert server.url == "http://[::1]:7000/query"
+    assert "[::1]:7000" in server.command()
+
+
+def test_progress_bars_draw_large_files_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from msbackpain.cli.serve import ProgressBars
+
+    bars = ProgressBars(threshold=100)
+    bars(Path("small.ttl"), 0, 10)
+    bars(Path("small.ttl"), 10, 10)
+    for done in (0, 50, 200):
+        bars(Path("big.nt"), done, 200)
+    bars.close()
+    err = capsys.readouterr().err
+    assert "loading big.nt" in err and "small.ttl" not in err
+
+
+def test_help_lists_serve_and_export() -> None:
+    from click.testing import CliRunner
+
+    from msbackpain.cli import main
+
+    out = CliRunner().invoke(main, ["--help"]).stdout
+    assert "serve" in out and "export" in out
