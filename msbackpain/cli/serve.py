@@ -216,7 +216,8 @@ def _run_gateway(
     try:
         asyncio.run(main())
     except OSError as err:
-        raise UserError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+        reason = str(err.strerror or err).rsplit("): ", 1)[-1]  # asyncio names the address again
+        raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
     click.echo("stopped", err=True)
 
 

@@ -20,7 +20,6 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -297,34 +296,3 @@ def test_sigterm_stops_gateway_and_engine(served: Served) -> None:
     with pytest.raises(ProcessLookupError):
         os.kill(engine, 0)
     assert served.output[-1] == "stopped"
-
-
-def test_a_busy_port_is_a_one_line_error(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen(1)
-        port = taken.getsockname()[1]
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "msbackpain",
-                "serve",
-                "--port",
-                str(port),
-                "--store",
-                str(tmp_path / "kg"),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert result.returncode == 1
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .startswith(f"error: cannot listen on 127.0.0.1:{port}")
-    )
-    assert "Traceback" not in result.stderr
