@@ -18,8 +18,9 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -100,10 +101,12 @@ suffix; choose one of: ttl, nt, xml, jsonld, graphml, kgx-tsv, kgx-jsonl
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path) -> Iterator[IO[bytes]]:
+def atomic_write(path: Path, verify: Callable[[Path], None] | None = None) -> Iterator[IO[bytes]]:
     """Open a temporary file next to ``path``; rename it over ``path`` when the block succeeds.
 
-    On any error the temporary file is removed and ``path`` is left as it was.
+    ``verify`` is called on the complete temporary file before the rename and raises if the
+    file does not read back. On any error the temporary file is removed and ``path`` is left
+    as it was.
 
     Raises:
         ExportError: if ``path`` is a folder, its folder does not exist, or it is not writable.
@@ -131,6 +134,8 @@ def atomic_write(path: Path) -> Iterator[IO[bytes]]:
     try:
         with handle:
             yield handle
+        if verify is not None:
+            verify(temporary)
         _copy_mode(path, temporary)
         os.replace(temporary, path)
     except BaseException as err:
@@ -242,10 +247,42 @@ def export(
     from msbackpain.kgx import EDGE_COLUMNS, NODE_COLUMNS
 
     writer = _write_tsv if name == "kgx-tsv" else _write_jsonl
-    with atomic_write(nodes) as node_file, atomic_write(edges) as edge_file:
+    check = _read_tsv if name == "kgx-tsv" else _read_jsonl
+    kind = FORMATS[name]
+    with (
+        atomic_write(nodes, _verifier(nodes, kind, check)) as node_file,
+        atomic_write(edges, _verifier(edges, kind, check)) as edge_file,
+    ):
         writer(node_file, NODE_COLUMNS, node_records(kg, inferred=inferred))
         writer(edge_file, EDGE_COLUMNS, edge_records(kg, inferred=inferred))
     return (nodes, edges)
+
+
+#: Characters XML 1.0 cannot hold, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_for_xml(target: Path, kind: str, texts: Iterable[tuple[str, str]]) -> None:
+    for where, text in texts:
+        bad = _NOT_XML.search(text)
+        if bad:
+            msg = (
+                f"cannot write {target} as {kind}: {where} holds the character "
+                f"U+{ord(bad.group()):04X}, which XML 1.0 cannot represent; "
+                "export Turtle, N-Triples or JSON-LD instead"
+            )
+            raise ExportError(msg)
+
+
+def _verifier(target: Path, kind: str, check: Callable[[Path], object]) -> Callable[[Path], None]:
+    def verify(temporary: Path) -> None:
+        try:
+            check(temporary)
+        except Exception as err:
+            msg = f"cannot write {target} as {kind}: the file would not read back ({err})"
+            raise ExportError(msg) from err
+
+    return verify
 
 
 def _write_rdf(kg: KnowledgeGraph, target: Path, name: str, *, inferred: bool) -> None:
@@ -254,7 +291,22 @@ def _write_rdf(kg: KnowledgeGraph, target: Path, name: str, *, inferred: bool) -
     fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[name])
     triples = rdf_triples(kg, inferred=inferred)
     prefixes = None if name in ("nt", "jsonld") else PREFIXES
-    with atomic_write(target) as handle:
+    if name == "xml":
+        _refuse_for_xml(
+            target,
+            FORMATS[name],
+            (
+                (f"the value of {t.subject} {t.predicate}", t.object.value)
+                for t in triples
+                if isinstance(t.object, pyoxigraph.Literal)
+            ),
+        )
+
+    def read_back(path: Path) -> None:
+        for _ in pyoxigraph.parse(path=str(path), format=fmt):
+            pass
+
+    with atomic_write(target, _verifier(target, FORMATS[name], read_back)) as handle:
         try:
             pyoxigraph.serialize(triples, handle, fmt, prefixes=prefixes)
         except ValueError as err:  # e.g. a predicate RDF/XML cannot write as an XML name
@@ -295,7 +347,19 @@ def _write_graphml(kg: KnowledgeGraph, target: Path, *, inferred: bool) -> None:
             source=evidence.source if evidence else "",
             knowledge_level=evidence.knowledge_level if evidence else "not_provided",
         )
-    with atomic_write(target) as handle:
+    _refuse_for_xml(
+        target,
+        FORMATS["graphml"],
+        (
+            (f"an attribute of {item}", str(value))
+            for item, data in [
+                *flat.nodes(data=True),
+                *((f"{u} -> {v}", d) for u, v, d in flat.edges(data=True)),
+            ]
+            for value in data.values()
+        ),
+    )
+    with atomic_write(target, _verifier(target, FORMATS["graphml"], nx.read_graphml)) as handle:
         nx.write_graphml(flat, handle, encoding="utf-8")
 
 
@@ -316,4 +380,24 @@ def _write_jsonl(
 ) -> None:
     for record in records:
         kept = {k: record[k] for k in columns if record.get(k) not in (None, "", [])}
-        handle.write(json.dumps(kept, ensure_ascii=False).encode("utf-8") + b"\n")
+        line = json.dumps(kept, ensure_ascii=False)
+        # U+2028/U+2029 are valid in JSON strings but end a line for many readers
+        # (Python's str.splitlines among them): escape them so one record stays one line.
+        line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        handle.write(line.encode("utf-8") + b"\n")
+
+
+def _read_tsv(path: Path) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter="\t")
+        width = len(next(rows))
+        for number, row in enumerate(rows, start=2):
+            if len(row) != width:
+                msg = f"row {number} has {len(row)} fields, not {width}"
+                raise ValueError(msg)
+
+
+def _read_jsonl(path: Path) -> None:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            json.loads(line)

@@ -299,3 +299,24 @@ def test_notebook_iframe_renders_offline(
     assert "Legend" in frame.locator("#msbp-legend").inner_text()
     page.screenshot(path=str(tmp_path / "notebook.png"))
     watch.assert_clean()
+
+
+def test_hostile_labels_in_svg_render_as_text(
+    tmp_path: Path, context: BrowserContext, watch: Watch
+) -> None:
+    source = tmp_path / "hostile.ttl"
+    source.write_text(HOSTILE_TTL, encoding="utf-8")
+    kg = msbackpain.load(source)
+    path = tmp_path / "hostile.svg"
+    kg.draw(path, focus="msbp:EvilScript", depth=1)
+    page = watch.attach(context.new_page())
+    page.goto(path.as_uri())
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("document.querySelectorAll('script, img, foreignObject').length") == 0
+    # matplotlib draws labels as glyph outlines: no label text can become markup at all.
+    assert "<script" not in page.content()  # a label survives only escaped, in a comment
+    assert page.evaluate("document.querySelectorAll('[onerror], [onload]').length") == 0
+    assert page.evaluate("document.querySelectorAll('g[id^=node-]').length") == 2
+    page.screenshot(path=str(tmp_path / "hostile-svg.png"))
+    watch.assert_clean()
