@@ -117,7 +117,10 @@ def _run_worker(ntriples: Path, engine: Engine, timeout: float) -> dict[str, Any
             "(install a JRE, e.g. apt-get install default-jre-headless)"
         )
         raise ReasonerError(msg)
-    command = [sys.executable, "-m", "msbackpain._owl_worker", engine, str(ntriples)]
+    # The worker runs by file path (-P: its folder is not put on sys.path), so that it works
+    # whether or not this copy of msbackpain is the installed one.
+    worker = Path(__file__).with_name("_owl_worker.py")
+    command = [sys.executable, "-P", str(worker), engine, str(ntriples)]
     process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
