@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -29,14 +32,22 @@ def test_notebook_is_committed_without_outputs() -> None:
     assert set(notebook.metadata) == {"kernelspec", "language_info"}
 
 
-def test_notebook_runs_and_shows_the_conflict(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_runs_and_shows_the_conflict(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from nbclient import NotebookClient
 
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")  # silences a jupyter_core deprecation warning
+    # The kernel imports this checkout's msbackpain and writes its files into tmp_path.
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    # Run from the repository root, so that the kernel imports this checkout's msbackpain.
     client = NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
     outputs = [
@@ -57,3 +68,12 @@ def test_notebook_runs_and_shows_the_conflict(monkeypatch: pytest.MonkeyPatch) -
         if output.output_type == "error"
     ]
     assert [e.ename for e in errors] == ["EntityNotFound"]  # the one tagged raises-exception
+    pages = [
+        output["data"]["text/html"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "text/html" in output.get("data", {})
+    ]
+    assert any("vis-network" in page or "<iframe" in page for page in pages)  # shown inline
+    assert "Lhermitte" in (tmp_path / "lhermitte.html").read_text(encoding="utf-8")
