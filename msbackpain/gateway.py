@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from msbackpain._upstream import EngineUnavailableError, IncompleteAnswerError, Upstream
 from msbackpain.exceptions import QueryError
 from msbackpain.guard import check_query
 
 if TYPE_CHECKING:
-    import aiohttp
     from aiohttp import web
 
 __all__ = ["GatewayConfig", "Supervisor", "build_app", "run", "serve_forever"]
@@ -46,6 +46,7 @@ GRAPH_TYPES = {
     "application/rdf+xml": "RDF_XML",
 }
 READ_ONLY = "this endpoint is read-only: updates are refused"
+INCOMPLETE = "the engine's answer was incomplete (a timeout?); nothing partial is sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,49 +141,39 @@ def _result_type(form: str, accept: str) -> str:
     return JSON_RESULTS
 
 
-async def _forward(
-    config: GatewayConfig, session: aiohttp.ClientSession, text: str, wanted: str
-) -> bytes:
-    import aiohttp
-
+async def _forward(config: GatewayConfig, upstream: Upstream, text: str, wanted: str) -> bytes:
     try:
-        async with session.post(
-            config.upstream,
-            data=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query", "Accept": wanted},
-            timeout=aiohttp.ClientTimeout(total=config.timeout),
-        ) as upstream:
-            body = await upstream.read()
-            status = upstream.status
+        answer = await upstream.query(text, wanted, config.timeout)
     except TimeoutError:
         if config.on_timeout is not None:
             await config.on_timeout()
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message) from None
-    except aiohttp.ClientError as err:
+    except EngineUnavailableError as err:
         raise _RefusedError(
             503, "engine-unavailable", f"the SPARQL engine is unavailable: {err}"
         ) from None
-    if status != 200:
-        lines = body.decode("utf-8", errors="replace").strip().splitlines()
+    except IncompleteAnswerError:
+        raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
+    if answer.status != 200:
+        lines = answer.body.decode("utf-8", errors="replace").strip().splitlines()
         raise _RefusedError(
-            400 if status == 400 else 502, "engine-error", lines[0] if lines else str(status)
+            400 if answer.status == 400 else 502,
+            "engine-error",
+            lines[0] if lines else str(answer.status),
         )
-    return body
+    return answer.body
 
 
 def build_app(config: GatewayConfig) -> web.Application:
     """Return the aiohttp application of the gateway (needs the ``server`` extra)."""
-    import aiohttp
     from aiohttp import web
 
-    sessions: list[aiohttp.ClientSession] = []  # the one pooled client of this app
+    upstream = Upstream(config.upstream)
 
-    async def session_context(_: web.Application) -> AsyncIterator[None]:
-        connector = aiohttp.TCPConnector(limit=64, keepalive_timeout=30)
-        sessions.append(aiohttp.ClientSession(connector=connector))
+    async def close_upstream(_: web.Application) -> AsyncIterator[None]:
         yield
-        await sessions.pop().close()
+        upstream.close()
 
     async def query(request: web.Request) -> web.Response:
         try:
@@ -195,12 +186,11 @@ def build_app(config: GatewayConfig) -> web.Application:
                 message = str(err).replace("; pass allow_network=True to opt in", "")
                 raise _RefusedError(400, "refused-query", message) from None
             wanted = _result_type(form, request.headers.get("Accept", ""))
-            body = await _forward(config, sessions[0], text, wanted)
+            body = await _forward(config, upstream, text, wanted)
             try:
                 rows = _count(body, wanted)
             except (ValueError, ET.ParseError, SyntaxError, KeyError, TypeError):
-                message = "the engine's answer was incomplete (a timeout?); nothing partial is sent"
-                raise _RefusedError(503, "incomplete-answer", message) from None
+                raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
             if rows > config.max_rows:
                 message = (
                     f"the query returned more than {config.max_rows} rows (the cap); "
@@ -220,7 +210,7 @@ def build_app(config: GatewayConfig) -> web.Application:
         return _error(405, "method-not-allowed", f"{request.method} {request.path} is not served")
 
     app = web.Application(client_max_size=config.max_body)
-    app.cleanup_ctx.append(session_context)
+    app.cleanup_ctx.append(close_upstream)
     app.router.add_route("GET", "/query", query)
     app.router.add_route("POST", "/query", query)
     app.router.add_route("*", "/{tail:.*}", refuse)
