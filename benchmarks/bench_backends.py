@@ -495,10 +495,12 @@ def render(results: dict[str, Any], *, note: str) -> str:
         ),
         "",
         (
-            f"`msbackpain serve` and the raw server both run with a {through['timeout']:g} s "
-            "query timeout: the Oxigraph 0.5 server keeps one thread per query for the whole "
-            "timeout, so with longer ones it runs out of threads at these rates (HTTP 500, then "
-            "the server exits). The first column is the engine without a timeout. The raw "
+            f"Both run with a {through['timeout']:g} s query timeout: the raw server with "
+            "`--timeout-s`, `msbackpain serve` with `--timeout` (its gateway owns the limit and "
+            "runs its engine without one). The Oxigraph 0.5 server keeps one thread per query "
+            "for the whole timeout, so with longer ones it runs out of threads at these rates "
+            "(HTTP 500, then the server exits). The first column is the engine without a "
+            "timeout (the engine alone, nothing in front of it). The raw "
             "server reads a store written by `oxigraph load`, `msbackpain serve` one written by "
             "pyoxigraph (validated, then bulk-loaded)."
         ),
