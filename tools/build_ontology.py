@@ -10,7 +10,6 @@ exits 1 when the committed file is stale.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import sys
@@ -22,6 +21,8 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import OWL, RDF
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _generated import write_or_check
+
 from msbackpain.prefixes import XREF_PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,24 +261,8 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Build the ontology, or with ``--check`` report whether the committed file is stale."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 if ontology/msbackpain.ttl is stale"
-    )
-    args = parser.parse_args(argv)
-    try:
-        text = build()
-    except BuildError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make ontology`", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    description = (__doc__ or "").splitlines()[0]
+    return write_or_check(description, OUT, build, "make ontology", argv, errors=(BuildError,))
 
 
 if __name__ == "__main__":

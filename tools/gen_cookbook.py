@@ -10,7 +10,6 @@ open) are sorted and blank node labels shown as ``_:b``, so the page is the same
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _generated import write_or_check  # noqa: E402
 
 import msbackpain  # noqa: E402
 from msbackpain.queries import NamedQuery, list_queries  # noqa: E402
@@ -163,18 +164,8 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the cookbook, or with ``--check`` report whether it is stale."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the cookbook is stale")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make docs-cookbook`", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    description = (__doc__ or "").splitlines()[0]
+    return write_or_check(description, OUT, build, "make docs-cookbook", argv)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,13 @@ without outputs or execution counts; ``--check`` exits 1 when it is stale.
 
 from __future__ import annotations
 
-import argparse
 import doctest
 import sys
 from pathlib import Path
 from typing import Any
 
 import nbformat
+from _generated import write_or_check
 from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,18 +88,8 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the notebook, or with ``--check`` report whether it is stale."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the notebook is stale")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make docs-notebook`", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    description = (__doc__ or "").splitlines()[0]
+    return write_or_check(description, OUT, build, "make docs-notebook", argv)
 
 
 if __name__ == "__main__":

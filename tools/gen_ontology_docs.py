@@ -6,7 +6,6 @@ test runs that check, so the reference always matches ``ontology/msbackpain.ttl`
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -18,6 +17,8 @@ from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _generated import write_or_check  # noqa: E402
 
 from msbackpain.prefixes import MSBP, compress  # noqa: E402
 
@@ -191,19 +192,8 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the reference, or with ``--check`` report whether it is stale."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the reference is stale")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make docs-ontology`", file=sys.stderr)
-            return 1
-        return 0
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    description = (__doc__ or "").splitlines()[0]
+    return write_or_check(description, OUT, build, "make docs-ontology", argv)
 
 
 if __name__ == "__main__":

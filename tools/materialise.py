@@ -7,7 +7,6 @@ committed file differs from a fresh run (the file is stale).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from rdflib import Graph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _generated import write_or_check  # noqa: E402
 
 from msbackpain.reasoning import infer, inferred_turtle  # noqa: E402
 
@@ -34,20 +35,8 @@ def build(engine: str = "hermit") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write ``inferred.ttl``, or with ``--check`` report whether it is stale."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 if ontology/inferred.ttl is stale"
-    )
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run `make inferred`", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    description = (__doc__ or "").splitlines()[0]
+    return write_or_check(description, OUT, build, "make inferred", argv)
 
 
 if __name__ == "__main__":
