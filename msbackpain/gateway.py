@@ -30,13 +30,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from msbackpain._upstream import EngineUnavailableError, IncompleteAnswerError, Upstream
-from msbackpain.exceptions import QueryError
+from msbackpain.exceptions import MissingExtraError, QueryError
 from msbackpain.guard import check_query
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["GatewayConfig", "Supervisor", "build_app", "run", "serve_forever"]
+__all__ = [
+    "GatewayConfig",
+    "Supervisor",
+    "build_app",
+    "require_server_extra",
+    "run",
+    "serve_forever",
+]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -165,8 +172,26 @@ async def _forward(config: GatewayConfig, upstream: Upstream, text: str, wanted:
     return answer.body
 
 
+def require_server_extra() -> None:
+    """Check that the gateway's dependencies (aiohttp, httptools) are installed.
+
+    Raises:
+        MissingExtraError: naming ``pip install 'msbackpain[server]'``.
+    """
+    try:
+        import aiohttp  # noqa: F401
+        import httptools  # noqa: F401
+    except ImportError as err:
+        raise MissingExtraError("the serve gateway", "server") from err
+
+
 def build_app(config: GatewayConfig) -> web.Application:
-    """Return the aiohttp application of the gateway (needs the ``server`` extra)."""
+    """Return the aiohttp application of the gateway (needs the ``server`` extra).
+
+    Raises:
+        MissingExtraError: if aiohttp or httptools is not installed.
+    """
+    require_server_extra()
     from aiohttp import web
 
     upstream = Upstream(config.upstream)

@@ -217,6 +217,25 @@ def test_missing_oxigraph_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_p
         oxigraph_executable()
 
 
+@pytest.mark.parametrize("module", ["aiohttp", "httptools"])
+def test_serve_without_the_gateway_extra_says_so_in_one_line(
+    module: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from msbackpain.cli import main
+
+    monkeypatch.setitem(sys.modules, module, None)  # importing it raises ImportError
+    result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "store")])
+    assert result.exit_code != 0
+    expected = (
+        "error: MissingExtraError: the serve gateway needs an optional dependency: "
+        "pip install 'msbackpain[server]'"
+    )
+    assert result.output.strip().splitlines() == [expected]
+    assert not (tmp_path / "store").exists()  # nothing was built
+
+
 def test_ipv6_urls() -> None:
     server = OxigraphServer("/nowhere", host="::1", port=7000)
     assert server.url == "http://[::1]:7000/query"

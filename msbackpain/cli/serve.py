@@ -132,6 +132,10 @@ def serve(
     from msbackpain.server import OxigraphServer, build_store, free_port, oxigraph_executable
 
     executable = oxigraph_executable()  # fail before any work if the server is missing
+    if not direct:
+        from msbackpain.gateway import require_server_extra
+
+        require_server_extra()
     if not _is_loopback(host):
         click.secho(
             f"warning: listening on {host}: the endpoint has no authentication; "
