@@ -51,7 +51,7 @@ NOT_EXECUTED = {
     ),
     (
         "docs/quickstart.md",
-        "pip install .             # in a checkout of the repository (not yet released on PyPI)",
+        "python3 -m venv .venv && . .venv/bin/activate",
     ),
     (
         "docs/guides/ontology.md",
