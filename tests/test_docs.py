@@ -234,7 +234,18 @@ def run_page(page: str, text: str | None = None) -> int:
     return count
 
 
-@pytest.mark.parametrize("page", PAGES)
+#: Pages whose examples take more than a few seconds (they reason, draw or run every query).
+SLOW_PAGES = {
+    "docs/cookbook.md",
+    "docs/guides/ontology.md",
+    "docs/guides/reasoning.md",
+    "docs/guides/visualisation.md",
+}
+
+
+@pytest.mark.parametrize(
+    "page", [pytest.param(p, marks=[pytest.mark.slow] if p in SLOW_PAGES else []) for p in PAGES]
+)
 def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     run_page(page)
