@@ -362,6 +362,7 @@ def test_api_reference_rewrites_sphinx_roles_into_links() -> None:
     import griffe_sphinx_roles
 
     package = griffe.load("msbackpain", search_paths=[str(ROOT)])
+    assert isinstance(package, griffe.Module)
     text = ":func:`~msbackpain.graph.to_networkx`, :class:`~msbackpain.Relation`, :class:`rdflib.Graph`::"
     assert griffe_sphinx_roles.rewrite(text, package, package.modules_collection) == (
         "[`to_networkx`][msbackpain.graph.to_networkx], "

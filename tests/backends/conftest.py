@@ -18,7 +18,8 @@ import pytest
 
 import msbackpain
 from msbackpain.server import OxigraphServer, build_store, free_port
-from tests.backends.virtuoso import GRAPH, Virtuoso
+
+from .virtuoso import GRAPH, Virtuoso
 
 BACKEND_NAMES = ("rdflib", "oxigraph", "sparql", "virtuoso")
 

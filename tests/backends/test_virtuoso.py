@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 import msbackpain
-from tests.backends.virtuoso import GRAPH, Virtuoso
+
+from .virtuoso import GRAPH, Virtuoso
 
 KG = msbackpain.KnowledgeGraph
 #: A cross product of the bundle with itself: ~37 million rows.
