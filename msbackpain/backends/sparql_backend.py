@@ -204,8 +204,9 @@ class SparqlBackend:
         max_rows: int | None = None,
     ) -> QueryResult:
         """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint."""
-        form = checked(sparql, allow_network).form
-        text = bind_values(_prologued(sparql), bindings or {})
+        approved = checked(sparql, allow_network)  # the endpoint gets the canonical text
+        form = approved.form
+        text = bind_values(_prologued(approved.text), bindings or {})
         if form in ("CONSTRUCT", "DESCRIBE"):
             response = self._send(text, _NTRIPLES)
             parsed = _parse_graph(response.body, self.endpoint)
