@@ -90,7 +90,7 @@ followed by a line feed (at offset 8); the engines disagree on where it ends a c
     left = _RDFLIB_ESCAPE.search(expanded)
     if left:
         msg = (
-            f"the query holds {left.group(0)!r} after its escapes were expanded; "
+            f"the query holds {left.group(0)} after its escapes were expanded; "
             "write the character itself"
         )
         raise QueryError(msg)
