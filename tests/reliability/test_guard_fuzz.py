@@ -15,9 +15,9 @@ from typing import Any
 
 import pyoxigraph
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib.plugins.sparql import prepareQuery
 
 import msbackpain
 from conftest import Listener
