@@ -32,6 +32,7 @@ def test_notebook_is_committed_without_outputs() -> None:
     assert set(notebook.metadata) == {"kernelspec", "language_info"}
 
 
+@pytest.mark.slow
 def test_notebook_runs_and_shows_the_conflict(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

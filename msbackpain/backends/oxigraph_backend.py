@@ -283,6 +283,7 @@ class OxigraphBackend:
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` in a VALUES clause, after the guard.
 

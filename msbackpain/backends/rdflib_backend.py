@@ -165,6 +165,7 @@ class RdflibBackend:
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``.
 

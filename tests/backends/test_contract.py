@@ -1,4 +1,6 @@
-"""The backend contract: every test runs on rdflib, oxigraph and sparql (a real Oxigraph server).
+"""The backend contract: every test runs on rdflib, oxigraph and sparql against two real servers.
+
+``sparql`` is a real Oxigraph server, ``virtuoso`` a real OpenLink Virtuoso (see conftest).
 
 Answers are compared with the rdflib backend's. Two normalisations are made, both because
 SPARQL leaves the detail to the engine: GROUP_CONCAT joins in an unspecified order (the
@@ -27,6 +29,7 @@ _EXPECTED_FLAGS = {
     "rdflib": (True, True),
     "oxigraph": (True, True),
     "sparql": (False, False),
+    "virtuoso": (False, False),
 }
 
 
