@@ -81,6 +81,7 @@ for kind in range(3):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
 def test_twelve_threads_making_their_first_calls_at_once_all_succeed(backend: str) -> None:
     done = subprocess.run(
@@ -125,6 +126,7 @@ print(len(done), len(hung))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
 def test_timed_queries_from_a_threaded_process_never_hang(backend: str) -> None:
     # Forking from a threaded process hung 0.2-0.7% of such queries for the whole timeout.

@@ -203,4 +203,4 @@ def test_what_the_guard_passes_both_engines_read_alike() -> None:
         property()
     finally:
         listener.close()
-    assert len(passed) >= 40  # it exercised accepted texts, not only refusals
+    assert len(passed) >= 25  # it exercised accepted texts, not only refusals
