@@ -316,7 +316,8 @@ class SparqlBackend:
         (:class:`~msbackpain.QueryTimeoutError` past it); without it the backend's
         ``read_timeout`` applies. The server's own limits stop the query on the server.
         """
-        form = checked(sparql, allow_network).form
+        approved = checked(sparql, allow_network)  # the endpoint gets the canonical text
+        form, sparql = approved.form, approved.text
         prologued = _prologued(sparql)
         shift = prologued.count("\n") - sparql.count("\n")  # PREFIX lines put before the text
         text = bind_values(prologued, bindings or {})
