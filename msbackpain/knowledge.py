@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     import networkx as nx
 
-    from msbackpain.models import CarePlan
+    from msbackpain.careplan import CarePlan, Conflict
     from msbackpain.models import Path as GraphPath
     from msbackpain.reasoning import Engine, ReasoningReport
     from msbackpain.viz import HtmlGraph, Picture
@@ -416,6 +416,7 @@ mean "Lhermitte's sign"?
         *,
         inferred: bool,
         gap_relations: frozenset[str] = frozenset(),
+        conflicts: Callable[[Entity, list[Relation]], tuple[Conflict, ...]] | None = None,
     ) -> RelationList:
         entity = self.entity(ref)
 
@@ -431,10 +432,35 @@ mean "Lhermitte's sign"?
                 if (entity.id in {c.id for c in g.concerns} and g.missing_relation in gap_relations)
                 or ({c.id for c in g.concerns} & (involved - {entity.id}))
             ]
-            return RelationList(relations, gaps)
+            if conflicts is None:
+                return RelationList(relations, gaps)
+            from msbackpain.conflicts import unchecked_by
+
+            gaps.extend(
+                g
+                for g in unchecked_by(self.gaps(), pains={entity.id}, treatments=involved)
+                if g not in gaps
+            )
+            return RelationList(relations, gaps, conflicts(entity, relations))
 
         result: RelationList = self._cached((name, entity.id, inferred), compute)
-        return RelationList(result, result.gaps)
+        return RelationList(result, result.gaps, result.conflicts)
+
+    def _conflicts_of_answer(
+        self, entity: Entity, relations: list[Relation], *, inferred: bool, about: bool
+    ) -> tuple[Conflict, ...]:
+        # The conflicts of the treatments an answer names (``about=False``), or of the entity
+        # asked about, as a treatment or as a pain type (``about=True``).
+        from msbackpain.conflicts import find_conflicts
+
+        edges = self.edges(inferred=inferred)
+        if not about:
+            named: dict[str, list[Relation]] = {}
+            for r in relations:
+                named.setdefault(r.subject.id, []).append(r)
+            return find_conflicts(edges, treatments=named, recommended=named)
+        found = find_conflicts(edges, treatments={entity.id})
+        return found + tuple(c for c in find_conflicts(edges, pains={entity.id}) if c not in found)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -501,6 +527,9 @@ mean "Lhermitte's sign"?
     def treatments_for(self, condition: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the treatments that treat, ease or prevent ``condition``.
 
+        ``.conflicts`` holds the conflicts of the treatments named: a treatment that involves
+        a factor which brings on a pain type (this one or another) may aggravate it.
+
         With ``inferred=True`` (the default) this includes treatments of the more general
         kinds of ``condition`` and the drugs of drug classes that treat it, each marked
         ``inferred`` with its rule and the asserted edges it rests on (``via``).
@@ -511,7 +540,14 @@ mean "Lhermitte's sign"?
             >>> [r.subject.label for r in kg.treatments_for("Lhermitte's sign", inferred=False)]
             ['avoiding triggering neck movements']
         """
-        return self._answer("treatments_for", condition, inferred=inferred)
+        return self._answer(
+            "treatments_for",
+            condition,
+            inferred=inferred,
+            conflicts=lambda e, rs: self._conflicts_of_answer(
+                e, rs, inferred=inferred, about=False
+            ),
+        )
 
     def benefits_of(self, treatment: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the benefits of ``treatment``.
@@ -526,13 +562,24 @@ mean "Lhermitte's sign"?
     def cautions_for(self, subject: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the cautions for a treatment or pain type and the practitioners to consult.
 
+        ``.conflicts`` holds the conflicts of ``subject``: as a treatment, the pain types it
+        may aggravate; as a pain type, the treatments that may aggravate it.
+
         Examples:
             >>> import msbackpain
             >>> kg = msbackpain.load()
             >>> sorted(r.object.label for r in kg.cautions_for("water aerobics", inferred=False))
             ['consult before joining a water aerobics class']
+            >>> [str(c) for c in kg.cautions_for("water aerobics").conflicts]
+            ["water aerobics involves heat [P43], which brings on Lhermitte's sign [P12,P13] \
+— discuss with a doctor"]
         """
-        return self._answer("cautions_for", subject, inferred=inferred)
+        return self._answer(
+            "cautions_for",
+            subject,
+            inferred=inferred,
+            conflicts=lambda e, rs: self._conflicts_of_answer(e, rs, inferred=inferred, about=True),
+        )
 
     def gaps(self) -> list[KnowledgeGap]:
         """Return what the source leaves unstated: the lists missing from our copy.
@@ -752,6 +799,7 @@ def _evidence(row: Mapping[str, str | None]) -> Evidence:
         paragraphs=_split(row.get("paragraphs")),
         summary=row.get("evidence") or "",
         knowledge_level=row.get("level") or "not_provided",
+        modality=row.get("modality") or None,
     )
 
 
@@ -768,4 +816,8 @@ def _inferred_evidence(rule_label: str, via: Sequence[Relation]) -> Evidence:
         paragraphs=tuple(paragraphs),
         summary=f"Inferred ({rule_label}) from: {steps}",
         knowledge_level="logical_entailment",
+        modality="; ".join(
+            dict.fromkeys(v.evidence.modality for v in via if v.evidence and v.evidence.modality)
+        )
+        or None,
     )

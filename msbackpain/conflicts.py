@@ -1,0 +1,127 @@
+"""Find conflicts: treatments that involve a factor which brings on a pain type.
+
+The ontology defines the conflict as the chain ``involvesFactor ∘ triggers ⊑ mayAggravate``.
+This module finds it from the two cited edges themselves, so every answer that names a
+treatment (``treatments_for``, ``cautions_for``, ``plan``, the viz) can carry it, whether or
+not a reasoner has run, and the knowledge gaps that leave the check incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from msbackpain.careplan import Conflict
+from msbackpain.models import KnowledgeGap, Relation
+
+__all__ = [
+    "FACTOR_SIDE",
+    "INVOLVES",
+    "TRIGGERS",
+    "TRIGGER_SIDE",
+    "find_conflicts",
+    "unchecked_by",
+]
+
+#: A treatment exposes one to a factor.
+INVOLVES = "msbp:involvesFactor"
+#: A factor brings on a pain type.
+TRIGGERS = "msbp:triggers"
+#: A gap in one of these relations, about a pain type, leaves its triggers unknown.
+TRIGGER_SIDE = frozenset({TRIGGERS, "msbp:triggeredBy"})
+#: A gap in one of these relations, about a treatment, leaves the factors it involves unknown.
+FACTOR_SIDE = frozenset({INVOLVES, "msbp:factorInvolvedIn"})
+
+
+def find_conflicts(
+    relations: Iterable[Relation],
+    *,
+    treatments: Collection[str] | None = None,
+    pains: Collection[str] | None = None,
+    recommended: Mapping[str, Iterable[Relation]] | None = None,
+) -> tuple[Conflict, ...]:
+    """Return the conflicts among ``relations`` between ``treatments`` and ``pains``.
+
+    ``treatments`` and ``pains`` are entity ids; ``None`` means any. ``relations`` are the
+    edges to look in: ``kg.edges()``, or ``kg.edges(inferred=False)`` for asserted edges
+    only, or the edges of a networkx graph (their ``relation`` attribute).
+
+    ``recommended`` maps a treatment id to the edges that put it in the answer; without it,
+    the graph's treatment edges from the treatment to the pain type it may aggravate are used.
+
+    Examples:
+        >>> import msbackpain
+        >>> edges = msbackpain.load().edges()
+        >>> found = find_conflicts(edges, pains={"msbp:LhermittesSign"})
+        >>> sorted(c.treatment.label for c in found)
+        ['heated-pool therapy', 'water aerobics']
+    """
+    from msbackpain.graph import TREATMENT_PREDICATES
+
+    involves: dict[str, list[Relation]] = {}
+    brings_on: dict[str, list[Relation]] = {}
+    treats: dict[tuple[str, str], list[Relation]] = {}
+    for relation in relations:
+        s, p, o = relation.key
+        if p == INVOLVES and (treatments is None or s in treatments):
+            involves.setdefault(s, []).append(relation)
+        elif p == TRIGGERS and (pains is None or o in pains):
+            brings_on.setdefault(s, []).append(relation)
+        elif p in TREATMENT_PREDICATES:
+            treats.setdefault((s, o), []).append(relation)
+    found: dict[tuple[str, str, str], Conflict] = {}
+    for treatment_id, exposures in involves.items():
+        for involve in exposures:
+            for trigger in brings_on.get(involve.object.id, ()):
+                why = (
+                    recommended.get(treatment_id, ())
+                    if recommended is not None
+                    else treats.get((treatment_id, trigger.object.id), [])
+                )
+                key = (treatment_id, involve.object.id, trigger.object.id)
+                found.setdefault(
+                    key,
+                    Conflict(
+                        treatment=involve.subject,
+                        pain=trigger.object,
+                        factor=involve.object,
+                        involves=involve,
+                        triggers=trigger,
+                        recommended=tuple(why),
+                    ),
+                )
+    return tuple(
+        sorted(
+            found.values(),
+            key=lambda c: (c.pain.label.casefold(), c.treatment.label.casefold(), c.factor.id),
+        )
+    )
+
+
+def unchecked_by(
+    gaps: Iterable[KnowledgeGap],
+    *,
+    pains: Collection[str] = (),
+    treatments: Collection[str] = (),
+) -> tuple[KnowledgeGap, ...]:
+    """Return the gaps that leave the conflict check of ``pains`` and ``treatments`` open.
+
+    A gap counts when it leaves the triggers of one of ``pains`` unknown
+    (:data:`TRIGGER_SIDE`), or the factors one of ``treatments`` involves
+    (:data:`FACTOR_SIDE`).
+
+    Examples:
+        >>> import msbackpain
+        >>> gaps = msbackpain.load().gaps()
+        >>> [g.paragraphs for g in unchecked_by(gaps, pains={"msbp:NeuropathicPain"})]
+        [('P08', 'P09')]
+        >>> unchecked_by(gaps, pains={"msbp:Spasticity"})
+        ()
+    """
+    found = []
+    for gap in gaps:
+        concerns = {c.id for c in gap.concerns}
+        if (gap.missing_relation in TRIGGER_SIDE and concerns & set(pains)) or (
+            gap.missing_relation in FACTOR_SIDE and concerns & set(treatments)
+        ):
+            found.append(gap)
+    return tuple(found)
