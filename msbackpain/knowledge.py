@@ -799,7 +799,6 @@ def _evidence(row: Mapping[str, str | None]) -> Evidence:
         paragraphs=_split(row.get("paragraphs")),
         summary=row.get("evidence") or "",
         knowledge_level=row.get("level") or "not_provided",
-        modality=row.get("modality") or None,
     )
 
 
@@ -816,8 +815,4 @@ def _inferred_evidence(rule_label: str, via: Sequence[Relation]) -> Evidence:
         paragraphs=tuple(paragraphs),
         summary=f"Inferred ({rule_label}) from: {steps}",
         knowledge_level="logical_entailment",
-        modality="; ".join(
-            dict.fromkeys(v.evidence.modality for v in via if v.evidence and v.evidence.modality)
-        )
-        or None,
     )
