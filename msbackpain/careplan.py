@@ -126,7 +126,9 @@ class Conflict:
     The ontology defines the conflict (``involvesFactor ∘ triggers ⊑ mayAggravate``); the two
     cited edges behind it are ``involves`` (treatment → factor) and ``triggers``
     (factor → pain type). ``recommended`` are the edges that recommend the treatment where
-    it is answered (empty when none is stated for that pain type).
+    it is answered (empty when none is stated for that pain type). When the treatment is a
+    form of the one answered (heated-pool therapy, of water therapy), ``form_of`` is the
+    stated edge between the two.
 
     Examples:
         >>> import msbackpain
@@ -141,10 +143,26 @@ class Conflict:
     involves: Relation
     triggers: Relation
     recommended: tuple[Relation, ...]
+    form_of: Relation | None = None
+
+    @property
+    def answered(self) -> Entity:
+        """The treatment the answer or plan names: this one, or the one it is a form of."""
+        if self.form_of is None:
+            return self.treatment
+        if self.form_of.subject.id == self.treatment.id:
+            return self.form_of.object
+        return self.form_of.subject
 
     def __str__(self) -> str:
+        form = (
+            f", a form of {self.answered.label} [{_cited(self.form_of)}],"
+            if self.form_of is not None
+            else ""
+        )
         return (
-            f"{self.treatment.label} involves {self.factor.label} [{_cited(self.involves)}], "
+            f"{self.treatment.label}{form} involves {self.factor.label} "
+            f"[{_cited(self.involves)}], "
             f"which brings on {self.pain.label} [{_cited(self.triggers)}] "
             "— discuss with a doctor"
         )
@@ -158,6 +176,7 @@ class Conflict:
             "involves": self.involves.to_dict(),
             "triggers": self.triggers.to_dict(),
             "recommended": [r.to_dict() for r in self.recommended],
+            "form_of": self.form_of.to_dict() if self.form_of is not None else None,
             "message": str(self),
         }
 

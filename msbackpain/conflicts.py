@@ -15,6 +15,8 @@ from msbackpain.models import KnowledgeGap, Relation
 
 __all__ = [
     "FACTOR_SIDE",
+    "FORM_OF",
+    "HAS_FORM",
     "INVOLVES",
     "TRIGGERS",
     "TRIGGER_SIDE",
@@ -26,6 +28,10 @@ __all__ = [
 INVOLVES = "msbp:involvesFactor"
 #: A factor brings on a pain type.
 TRIGGERS = "msbp:triggers"
+#: A form of a treatment is a kind of it (heated-pool therapy is a kind of water therapy)...
+FORM_OF = "msbp:subtypeOf"
+#: ... or a part of it (stretching tight muscles is part of physical therapy).
+HAS_FORM = "msbp:hasComponent"
 #: A gap in one of these relations, about a pain type, leaves its triggers unknown.
 TRIGGER_SIDE = frozenset({TRIGGERS, "msbp:triggeredBy"})
 #: A gap in one of these relations, about a treatment, leaves the factors it involves unknown.
@@ -45,6 +51,9 @@ def find_conflicts(
     edges to look in: ``kg.edges()``, or ``kg.edges(inferred=False)`` for asserted edges
     only, or the edges of a networkx graph (their ``relation`` attribute).
 
+    A treatment asked about also stands for the forms it takes (its stated kinds and parts,
+    :data:`FORM_OF`, :data:`HAS_FORM`): water therapy may be taken in a heated pool, so the
+    conflict of heated-pool therapy is one of water therapy's too, with ``form_of`` set.
     ``recommended`` maps a treatment id to the edges that put it in the answer; without it,
     the graph's treatment edges from the treatment to the pain type it may aggravate are used.
 
@@ -60,26 +69,36 @@ def find_conflicts(
     involves: dict[str, list[Relation]] = {}
     brings_on: dict[str, list[Relation]] = {}
     treats: dict[tuple[str, str], list[Relation]] = {}
+    forms: dict[str, list[tuple[str, Relation]]] = {}
     for relation in relations:
         s, p, o = relation.key
-        if p == INVOLVES and (treatments is None or s in treatments):
+        if p == INVOLVES:
             involves.setdefault(s, []).append(relation)
         elif p == TRIGGERS and (pains is None or o in pains):
             brings_on.setdefault(s, []).append(relation)
         elif p in TREATMENT_PREDICATES:
             treats.setdefault((s, o), []).append(relation)
+        elif p == FORM_OF and not relation.inferred:
+            forms.setdefault(o, []).append((s, relation))
+        elif p == HAS_FORM and not relation.inferred:
+            forms.setdefault(s, []).append((o, relation))
+    # What to check: each treatment asked about itself, then the forms it takes.
+    checks: list[tuple[str, str, Relation | None]] = [
+        (t, t, None) for t in sorted(involves if treatments is None else treatments)
+    ]
+    if treatments is not None:
+        checks += [(t, form, edge) for t in sorted(treatments) for form, edge in _forms(t, forms)]
     found: dict[tuple[str, str, str], Conflict] = {}
-    for treatment_id, exposures in involves.items():
-        for involve in exposures:
+    for answered, treatment_id, form_of in checks:
+        for involve in involves.get(treatment_id, ()):
             for trigger in brings_on.get(involve.object.id, ()):
                 why = (
-                    recommended.get(treatment_id, ())
+                    recommended.get(answered, ())
                     if recommended is not None
-                    else treats.get((treatment_id, trigger.object.id), [])
+                    else treats.get((answered, trigger.object.id), [])
                 )
-                key = (treatment_id, involve.object.id, trigger.object.id)
                 found.setdefault(
-                    key,
+                    (treatment_id, involve.object.id, trigger.object.id),
                     Conflict(
                         treatment=involve.subject,
                         pain=trigger.object,
@@ -87,6 +106,7 @@ def find_conflicts(
                         involves=involve,
                         triggers=trigger,
                         recommended=tuple(why),
+                        form_of=form_of,
                     ),
                 )
     return tuple(
@@ -95,6 +115,22 @@ def find_conflicts(
             key=lambda c: (c.pain.label.casefold(), c.treatment.label.casefold(), c.factor.id),
         )
     )
+
+
+def _forms(
+    treatment: str, forms: Mapping[str, list[tuple[str, Relation]]]
+) -> list[tuple[str, Relation]]:
+    # The forms of a treatment, and their forms, each with the stated edge to the treatment
+    # it is a form of (the nearest one).
+    found: list[tuple[str, Relation]] = []
+    seen, stack = {treatment}, [treatment]
+    while stack:
+        for form, edge in sorted(forms.get(stack.pop(), ()), key=lambda f: f[0]):
+            if form not in seen:
+                seen.add(form)
+                found.append((form, edge))
+                stack.append(form)
+    return found
 
 
 def unchecked_by(
