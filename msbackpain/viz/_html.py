@@ -158,14 +158,23 @@ def _title(graph: nx.MultiDiGraph, focus: str | None) -> str:
 
 
 def _conflicts(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Map each treatment and pain type of ``graph`` to the messages of its conflicts."""
-    from msbackpain.conflicts import find_conflicts
+    """Map each treatment and pain type of ``graph`` to the messages of its conflicts.
+
+    A treatment's conflicts include those of the forms it takes (water therapy and its
+    heated pool), as in the answers of :meth:`~msbackpain.KnowledgeGraph.treatments_for`.
+    """
+    from msbackpain.conflicts import INVOLVES, find_conflicts
 
     relations = [d["relation"] for _, _, d in graph.edges(data=True) if "relation" in d]
+    treatments = sorted(
+        {r.subject.id for r in relations if r.predicate in {*TREATMENT_PREDICATES, INVOLVES}}
+    )
     messages: dict[str, list[str]] = {}
-    for conflict in find_conflicts(relations):
-        for node in (conflict.treatment.id, conflict.pain.id):
-            messages.setdefault(node, []).append(str(conflict))
+    for treatment in treatments:
+        for conflict in find_conflicts(relations, treatments={treatment}):
+            for node in (treatment, conflict.pain.id):
+                if str(conflict) not in messages.setdefault(node, []):
+                    messages[node].append(str(conflict))
     return messages
 
 
