@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from msbackpain.careplan import Conflict
-from msbackpain.models import KnowledgeGap, Relation
+from msbackpain.models import Entity, KnowledgeGap, Relation
 
 __all__ = [
     "FACTOR_SIDE",
@@ -20,6 +20,7 @@ __all__ = [
     "INVOLVES",
     "TRIGGERS",
     "TRIGGER_SIDE",
+    "answer_conflicts",
     "find_conflicts",
     "unchecked_by",
 ]
@@ -115,6 +116,32 @@ def find_conflicts(
             key=lambda c: (c.pain.label.casefold(), c.treatment.label.casefold(), c.factor.id),
         )
     )
+
+
+def answer_conflicts(
+    relations: Iterable[Relation], asked: Entity, answer: Iterable[Relation] | None = None
+) -> tuple[Conflict, ...]:
+    """Return the conflicts an answer carries.
+
+    With ``answer`` (the edges of a treatments answer), the conflicts of the treatments it
+    names, with the pain types they may aggravate. Without it, those of ``asked`` itself: as
+    a treatment, the pain types it may aggravate; as a pain type, the treatments that may
+    aggravate it.
+
+    Examples:
+        >>> import msbackpain
+        >>> kg = msbackpain.load()
+        >>> [c.treatment.label for c in answer_conflicts(kg.edges(), kg["heated pool"])]
+        ['heated-pool therapy']
+    """
+    relations = list(relations)
+    if answer is not None:
+        named: dict[str, list[Relation]] = {}
+        for r in answer:
+            named.setdefault(r.subject.id, []).append(r)
+        return find_conflicts(relations, treatments=named, recommended=named)
+    found = find_conflicts(relations, treatments={asked.id})
+    return found + tuple(c for c in find_conflicts(relations, pains={asked.id}) if c not in found)
 
 
 def _forms(

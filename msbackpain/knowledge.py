@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from msbackpain import queries
 from msbackpain.backends.base import IRI, Backend, BindingValue, check_iri
+from msbackpain.conflicts import answer_conflicts, unchecked_by
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
 from msbackpain.guard import check_query
@@ -434,8 +435,6 @@ mean "Lhermitte's sign"?
             ]
             if conflicts is None:
                 return RelationList(relations, gaps)
-            from msbackpain.conflicts import unchecked_by
-
             gaps.extend(
                 g
                 for g in unchecked_by(self.gaps(), pains={entity.id}, treatments=involved)
@@ -445,22 +444,6 @@ mean "Lhermitte's sign"?
 
         result: RelationList = self._cached((name, entity.id, inferred), compute)
         return RelationList(result, result.gaps, result.conflicts)
-
-    def _conflicts_of_answer(
-        self, entity: Entity, relations: list[Relation], *, inferred: bool, about: bool
-    ) -> tuple[Conflict, ...]:
-        # The conflicts of the treatments an answer names (``about=False``), or of the entity
-        # asked about, as a treatment or as a pain type (``about=True``).
-        from msbackpain.conflicts import find_conflicts
-
-        edges = self.edges(inferred=inferred)
-        if not about:
-            named: dict[str, list[Relation]] = {}
-            for r in relations:
-                named.setdefault(r.subject.id, []).append(r)
-            return find_conflicts(edges, treatments=named, recommended=named)
-        found = find_conflicts(edges, treatments={entity.id})
-        return found + tuple(c for c in find_conflicts(edges, pains={entity.id}) if c not in found)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -544,9 +527,7 @@ mean "Lhermitte's sign"?
             "treatments_for",
             condition,
             inferred=inferred,
-            conflicts=lambda e, rs: self._conflicts_of_answer(
-                e, rs, inferred=inferred, about=False
-            ),
+            conflicts=lambda e, rs: answer_conflicts(self.edges(inferred=inferred), e, rs),
         )
 
     def benefits_of(self, treatment: EntityRef, *, inferred: bool = True) -> RelationList:
@@ -578,7 +559,7 @@ mean "Lhermitte's sign"?
             "cautions_for",
             subject,
             inferred=inferred,
-            conflicts=lambda e, rs: self._conflicts_of_answer(e, rs, inferred=inferred, about=True),
+            conflicts=lambda e, _: answer_conflicts(self.edges(inferred=inferred), e),
         )
 
     def gaps(self) -> list[KnowledgeGap]:
