@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from msbackpain.careplan import Conflict
+from msbackpain.graph import TREATMENT_PREDICATES
 from msbackpain.models import Entity, KnowledgeGap, Relation
 
 __all__ = [
+    "CHECKED_PREDICATES",
     "FACTOR_SIDE",
     "FORM_OF",
     "HAS_FORM",
@@ -33,6 +35,16 @@ TRIGGERS = "msbp:triggers"
 FORM_OF = "msbp:subtypeOf"
 #: ... or a part of it (stretching tight muscles is part of physical therapy).
 HAS_FORM = "msbp:hasComponent"
+#: The properties a conflict check reads: pass ``kg.edges(predicates=CHECKED_PREDICATES)``.
+CHECKED_PREDICATES = frozenset(
+    {
+        INVOLVES,
+        TRIGGERS,
+        FORM_OF,
+        HAS_FORM,
+        *TREATMENT_PREDICATES,
+    }
+)
 #: A gap in one of these relations, about a pain type, leaves its triggers unknown.
 TRIGGER_SIDE = frozenset({TRIGGERS, "msbp:triggeredBy"})
 #: A gap in one of these relations, about a treatment, leaves the factors it involves unknown.
@@ -65,8 +77,6 @@ def find_conflicts(
         >>> sorted(c.treatment.label for c in found)
         ['heated-pool therapy', 'water aerobics']
     """
-    from msbackpain.graph import TREATMENT_PREDICATES
-
     involves: dict[str, list[Relation]] = {}
     brings_on: dict[str, list[Relation]] = {}
     treats: dict[tuple[str, str], list[Relation]] = {}

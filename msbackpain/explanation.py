@@ -115,9 +115,10 @@ def explain(
     allowed = EXPLANATION_PREDICATES if predicates is None else frozenset(predicates)
     stated, full, best = kg.path_graphs(allowed)
     digraphs = [stated, full] if inferred else [stated]
+    reason = {hop: is_reason(relation) for hop, relation in best.items()}
     # Reasons-only digraphs first, so that justifications are found whatever the limit.
     searches = [
-        *(g.edge_subgraph([hop for hop in g.edges if is_reason(best[hop])]) for g in digraphs),
+        *(nx.subgraph_view(g, filter_edge=lambda u, v: reason[(u, v)]) for g in digraphs),
         *digraphs,
     ]
     found: dict[tuple[str, ...], Path] = {}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from msbackpain import queries
 from msbackpain.backends.base import IRI, Backend, BindingValue, check_iri
-from msbackpain.conflicts import answer_conflicts, unchecked_by
+from msbackpain.conflicts import CHECKED_PREDICATES, answer_conflicts, unchecked_by
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
 from msbackpain.guard import check_query
@@ -357,21 +357,30 @@ mean "Lhermitte's sign"?
         )
         return result
 
-    def edges(self, *, inferred: bool = True) -> list[Relation]:
+    def edges(
+        self, *, inferred: bool = True, predicates: Collection[str] | None = None
+    ) -> list[Relation]:
         """Return every edge between two entities, with evidence (and support, if inferred).
+
+        ``predicates`` keeps only the edges of those properties (CURIEs).
 
         Examples:
             >>> import msbackpain
             >>> kg = msbackpain.load()
             >>> len(kg.edges(inferred=False)) < len(kg.edges())
             True
+            >>> len(kg.edges(predicates={"msbp:involvesFactor"}))
+            2
         """
+        wanted = None if predicates is None else frozenset(predicates)
 
         def compute() -> list[Relation]:
-            relations = [self.relation(key) for key in sorted(self._edge_keys())]
+            keys = sorted(k for k in self._edge_keys() if wanted is None or k[1] in wanted)
+            relations = [self.relation(key) for key in keys]
             return [r for r in relations if inferred or not r.inferred]
 
-        result: list[Relation] = self._cached(("edges", inferred), compute)
+        key = ("edges", inferred, None if wanted is None else tuple(sorted(wanted)))
+        result: list[Relation] = self._cached(key, compute)
         return list(result)
 
     def properties(self) -> dict[str, dict[str, str]]:
@@ -527,7 +536,9 @@ mean "Lhermitte's sign"?
             "treatments_for",
             condition,
             inferred=inferred,
-            conflicts=lambda e, rs: answer_conflicts(self.edges(inferred=inferred), e, rs),
+            conflicts=lambda e, rs: answer_conflicts(
+                self.edges(inferred=inferred, predicates=CHECKED_PREDICATES), e, rs
+            ),
         )
 
     def benefits_of(self, treatment: EntityRef, *, inferred: bool = True) -> RelationList:
@@ -559,7 +570,9 @@ mean "Lhermitte's sign"?
             "cautions_for",
             subject,
             inferred=inferred,
-            conflicts=lambda e, _: answer_conflicts(self.edges(inferred=inferred), e),
+            conflicts=lambda e, _: answer_conflicts(
+                self.edges(inferred=inferred, predicates=CHECKED_PREDICATES), e
+            ),
         )
 
     def gaps(self) -> list[KnowledgeGap]:
@@ -667,8 +680,8 @@ mean "Lhermitte's sign"?
         Examples:
             >>> import msbackpain
             >>> care = msbackpain.load().plan(["spasticity"])
-            >>> care.conflicts, sorted(care.by_category())[:2]
-            ((), ['complementary therapy', 'exercise'])
+            >>> care.conflicts, [p.label for p in care.treatments[0].pains]
+            ((), ['spasticity'])
         """
         from msbackpain.planning import plan
 

@@ -6,7 +6,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from msbackpain.careplan import Advice, CarePlan, Recommendation, TriggerAdvice
-from msbackpain.conflicts import TRIGGER_SIDE, find_conflicts, unchecked_by
+from msbackpain.conflicts import (
+    CHECKED_PREDICATES,
+    TRIGGER_SIDE,
+    find_conflicts,
+    unchecked_by,
+)
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.models import Entity, KnowledgeGap, Relation
 
@@ -105,7 +110,7 @@ def plan(kg: KnowledgeGraph, pain_types: Iterable[EntityRef], *, inferred: bool 
         >>> import msbackpain
         >>> care = msbackpain.load().plan(["Lhermitte's sign", "MS-related back pain"])
         >>> print(care.conflicts[0])
-        heated-pool therapy involves heat [P42], which brings on Lhermitte's sign [P12,P13] \
+        heated-pool therapy...involves heat [P42], which brings on Lhermitte's sign [P12,P13] \
 — discuss with a doctor
         >>> msbackpain.load().plan(["neuropathic pain"]).notes_for("conflicts")
         ("conflicts cannot be fully checked: the source's list of neuropathic pain triggers is \
@@ -150,7 +155,10 @@ lost (P08, P09)",)
         consultations=_advice(advice, "msbp:requiresConsultationWith"),
         benefits=_unique(benefits),
         conflicts=find_conflicts(
-            kg.edges(inferred=inferred), treatments=reasons, pains=pain_ids, recommended=reasons
+            kg.edges(inferred=inferred, predicates=CHECKED_PREDICATES),
+            treatments=reasons,
+            pains=pain_ids,
+            recommended=reasons,
         ),
         gaps=tuple(sorted(gaps.values(), key=lambda g: g.paragraphs)),
         unchecked=unchecked,
