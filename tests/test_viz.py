@@ -481,3 +481,16 @@ def test_page_carries_conflicts_and_hedges(kg: msbackpain.KnowledgeGraph) -> Non
                 "msbp:WaterTherapy",
                 "msbp:ExerciseTreatment",
             }
+
+
+def test_a_plain_graph_has_no_conflicts() -> None:
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_edge(
+        "a", "b", key="msbp:involvesFactor", predicate="msbp:involvesFactor", relation=None
+    )
+    graph.add_edge("b", "c", key="msbp:triggers", predicate="msbp:triggers")
+    data = payload(viz.html(graph).html)
+    assert all(n["conflicts"] == [] for n in data["nodes"])
+    assert all(e["conflicts"] == [] and e["modality"] is None for e in data["edges"])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from msbackpain.graph import TREATMENT_PREDICATES
+from msbackpain.models import Relation
 from msbackpain.viz._layout import Layout, layered, node_group
 from msbackpain.viz._output import write_atomic
 from msbackpain.viz._select import resolve, select
@@ -165,7 +166,11 @@ def _conflicts(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """
     from msbackpain.conflicts import INVOLVES, find_conflicts
 
-    relations = [d["relation"] for _, _, d in graph.edges(data=True) if "relation" in d]
+    relations = [
+        d["relation"]
+        for _, _, d in graph.edges(data=True)
+        if isinstance(d.get("relation"), Relation)  # a plain graph's edges carry none
+    ]
     treatments = sorted(
         {r.subject.id for r in relations if r.predicate in {*TREATMENT_PREDICATES, INVOLVES}}
     )
