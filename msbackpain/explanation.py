@@ -6,7 +6,8 @@ from collections.abc import Collection
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from msbackpain.graph import EXPLANATION_PREDICATES
+from msbackpain.exceptions import QueryParameterError
+from msbackpain.graph import EXPLANATION_PREDICATES, JUSTIFICATION_PREDICATES
 from msbackpain.models import Path, Relation, is_stated
 
 if TYPE_CHECKING:
@@ -14,9 +15,10 @@ if TYPE_CHECKING:
 
     from msbackpain.knowledge import EntityRef, KnowledgeGraph
 
-__all__ = ["explain", "path_graphs"]
+__all__ = ["explain", "is_reason", "path_graphs"]
 
 Hop = tuple[str, str]
+_INVERSE = "msbp:ruleInverse"
 
 
 def path_graphs(
@@ -25,7 +27,8 @@ def path_graphs(
     """Collapse ``graph`` to simple digraphs for path search: stated edges only, and all edges.
 
     Returns the two digraphs and, for every hop ``(u, v)``, its best edge: a stated one
-    (asserted, or asserted read backwards) before an inferred one, then by predicate.
+    (asserted, or asserted read backwards) before an inferred one, a reason
+    (:func:`is_reason`) before another edge, then by predicate.
     """
     import networkx as nx
 
@@ -41,15 +44,31 @@ def path_graphs(
         if is_stated(relation):
             stated.add_edge(u, v)
         current = best.get((u, v))
-        if current is None or (is_stated(relation) and not is_stated(current)):
+        if current is None or _preference(relation) < _preference(current):
             best[(u, v)] = relation
     return stated, full, best
 
 
-def _rank(path: Path) -> tuple[bool, int, int, str]:
-    # Stated paths first, then shorter, then fewer backward reads, then alphabetical.
-    backwards = sum(1 for r in path if r.rule == "msbp:ruleInverse")
-    return (path.inferred_steps > 0, len(path), backwards, str(path))
+def is_reason(relation: Relation) -> bool:
+    """True for an edge that gives a reason: a justification predicate read forwards.
+
+    Examples:
+        >>> import msbackpain
+        >>> kg = msbackpain.load()
+        >>> is_reason(kg.relation(("msbp:Heat", "msbp:triggers", "msbp:LhermittesSign")))
+        True
+    """
+    return relation.predicate in JUSTIFICATION_PREDICATES and relation.rule != _INVERSE
+
+
+def _preference(relation: Relation) -> tuple[bool, bool]:
+    return (not is_stated(relation), not is_reason(relation))
+
+
+def _rank(path: Path) -> tuple[bool, bool, int, int, str]:
+    # Chains of reasons first; then stated paths, shorter ones, fewer backward reads, by text.
+    backwards = sum(1 for r in path if r.rule == _INVERSE)
+    return (not path.justification, path.inferred_steps > 0, len(path), backwards, str(path))
 
 
 def explain(
@@ -66,34 +85,51 @@ def explain(
 
     Paths walk causation, kinds (subtype, drug class, component), treatment and trigger
     edges, in either direction (a backward step uses the inverse property, such as
-    ``hasSubtype``). Paths made only of stated facts rank first, then shorter paths; with
-    ``inferred`` the reasoner's edges may shorten a path (they are marked, and their ``via``
-    holds the stated edges behind them). An empty list means no path of at most
-    ``max_length`` edges exists.
+    ``hasSubtype``). Justifications rank first: paths made only of reasons read forwards
+    (treats, causes, triggers, involvesFactor, memberOfDrugClass, subtypeOf...; see
+    :data:`~msbackpain.graph.JUSTIFICATION_PREDICATES`), all-stated before those with a
+    reasoner's step, then shorter. The other paths follow, marked ``justification=False``:
+    they show a connection, not a reason. With ``inferred`` the reasoner's edges may shorten
+    a path (they are marked, and their ``via`` holds the stated edges behind them). An empty
+    list means no path of at most ``max_length`` edges exists.
 
     Raises:
         EntityNotFound: if ``source`` or ``target`` names nothing in the graph.
+        QueryParameterError: if ``source`` and ``target`` are the same entity.
 
     Examples:
         >>> import msbackpain
         >>> kg = msbackpain.load()
-        >>> print(kg.explain("baclofen", "back pain")[0])
-        baclofen --memberOfDrugClass--> muscle relaxant --treats--> spasticity \
---subtypeOf--> MS-related back pain --subtypeOf--> back pain
+        >>> best = kg.explain("heated-pool therapy", "Lhermitte's sign")[0]
+        >>> print(best)
+        heated-pool therapy --involvesFactor--> heat --triggers--> Lhermitte's sign
+        >>> best.justification
+        True
     """
     import networkx as nx
 
     start, end = kg.entity(source), kg.entity(target)
+    if start.id == end.id:
+        msg = f"explain needs two different entities; both name {start.label!r}"
+        raise QueryParameterError(msg)
     allowed = EXPLANATION_PREDICATES if predicates is None else frozenset(predicates)
     stated, full, best = kg.path_graphs(allowed)
+    digraphs = [stated, full] if inferred else [stated]
+    reason = {hop: is_reason(relation) for hop, relation in best.items()}
+    # Reasons-only digraphs first, so that justifications are found whatever the limit.
+    searches = [
+        *(nx.subgraph_view(g, filter_edge=lambda u, v: reason[(u, v)]) for g in digraphs),
+        *digraphs,
+    ]
     found: dict[tuple[str, ...], Path] = {}
-    for digraph in (stated, full) if inferred else (stated,):
+    for digraph in searches:
         if start.id not in digraph or end.id not in digraph:
             continue
         for nodes in nx.all_simple_paths(digraph, start.id, end.id, cutoff=max_length):
             key = tuple(nodes)
             if key not in found:
-                found[key] = Path(tuple(best[hop] for hop in pairwise(nodes)))
+                relations = tuple(best[hop] for hop in pairwise(nodes))
+                found[key] = Path(relations, all(is_reason(r) for r in relations))
         if len(found) >= limit:
             break
     return sorted(found.values(), key=_rank)[:limit]

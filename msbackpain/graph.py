@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CAUSAL_PREDICATES",
     "EXPLANATION_PREDICATES",
+    "JUSTIFICATION_PREDICATES",
     "TREATMENT_PREDICATES",
     "ancestors",
     "descendants",
@@ -69,6 +70,21 @@ EXPLANATION_PREDICATES = frozenset(
         "msbp:counteracts",
         "msbp:counteractedBy",
         "msbp:affects",
+    }
+)
+#: Predicates that give a reason, read forwards: what treats or eases what, what causes what,
+#: what brings on a pain, which factor a treatment involves (and so what it may aggravate),
+#: which class a drug belongs to and which kind a thing is. A path made only of these is a
+#: justification; any other path merely connects its ends.
+JUSTIFICATION_PREDICATES = frozenset(
+    {
+        *CAUSAL_PREDICATES,
+        *TREATMENT_PREDICATES,
+        "msbp:triggers",
+        "msbp:involvesFactor",
+        "msbp:mayAggravate",
+        "msbp:memberOfDrugClass",
+        "msbp:subtypeOf",
     }
 )
 _RULE_INVERSE = "msbp:ruleInverse"

@@ -11,6 +11,13 @@ knowledge graph); an inferred edge's primary source is :data:`KG_INFORES` itself
 reasoner), with ``knowledge_level`` ``logical_entailment`` and ``agent_type``
 ``automated_agent`` taken from the axioms of ``inferred.ttl``. Both infores ids are defined
 here; neither is in the Translator infores registry.
+
+Hedges: the source hedges most treatment claims ("may help", "certain types of"). The edge's
+``modality`` column (our own property, ``msbp:modality``; empty when the source states the
+claim plainly) carries the hedge. No Biolink 4.4 slot fits: ``has_confidence_level`` takes a
+CIO confidence term, not the source's words, and ``statement_qualifier`` is a grouping slot
+for the specific qualifiers, none of which is about epistemic strength. Like ``paragraphs``
+and ``inference_rule``, it is an extra column that KGX tools carry through.
 """
 
 from __future__ import annotations
@@ -150,6 +157,7 @@ EDGE_COLUMNS = (
     "supporting_text",
     "paragraphs",
     "inference_rule",
+    "modality",
 )
 
 
@@ -224,6 +232,7 @@ def _edge(relation: Relation) -> dict[str, Any]:
         "supporting_text": [],
         "paragraphs": [],
         "inference_rule": relation.rule or "",
+        "modality": "",
     }
     if relation.inferred:
         record["knowledge_level"] = "logical_entailment"
@@ -237,4 +246,5 @@ def _edge(relation: Relation) -> dict[str, Any]:
         record["publications"] = [evidence.source]
         record["supporting_text"] = [evidence.summary] if evidence.summary else []
         record["paragraphs"] = list(evidence.paragraphs)
+        record["modality"] = evidence.modality or ""
     return record

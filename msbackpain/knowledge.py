@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from msbackpain import queries
 from msbackpain.backends.base import IRI, Backend, BindingValue, check_iri
+from msbackpain.conflicts import CHECKED_PREDICATES, answer_conflicts, unchecked_by
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
 from msbackpain.guard import check_query
@@ -24,12 +25,12 @@ from msbackpain.prefixes import compress, expand
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable
     from pathlib import Path
 
     import networkx as nx
 
-    from msbackpain.models import CarePlan
+    from msbackpain.careplan import CarePlan, Conflict
     from msbackpain.models import Path as GraphPath
     from msbackpain.reasoning import Engine, ReasoningReport
     from msbackpain.viz import HtmlGraph, Picture
@@ -356,21 +357,30 @@ mean "Lhermitte's sign"?
         )
         return result
 
-    def edges(self, *, inferred: bool = True) -> list[Relation]:
+    def edges(
+        self, *, inferred: bool = True, predicates: Collection[str] | None = None
+    ) -> list[Relation]:
         """Return every edge between two entities, with evidence (and support, if inferred).
+
+        ``predicates`` keeps only the edges of those properties (CURIEs).
 
         Examples:
             >>> import msbackpain
             >>> kg = msbackpain.load()
             >>> len(kg.edges(inferred=False)) < len(kg.edges())
             True
+            >>> len(kg.edges(predicates={"msbp:involvesFactor"}))
+            2
         """
+        wanted = None if predicates is None else frozenset(predicates)
 
         def compute() -> list[Relation]:
-            relations = [self.relation(key) for key in sorted(self._edge_keys())]
+            keys = sorted(k for k in self._edge_keys() if wanted is None or k[1] in wanted)
+            relations = [self.relation(key) for key in keys]
             return [r for r in relations if inferred or not r.inferred]
 
-        result: list[Relation] = self._cached(("edges", inferred), compute)
+        key = ("edges", inferred, None if wanted is None else tuple(sorted(wanted)))
+        result: list[Relation] = self._cached(key, compute)
         return list(result)
 
     def properties(self) -> dict[str, dict[str, str]]:
@@ -416,6 +426,7 @@ mean "Lhermitte's sign"?
         *,
         inferred: bool,
         gap_relations: frozenset[str] = frozenset(),
+        conflicts: Callable[[Entity, list[Relation]], tuple[Conflict, ...]] | None = None,
     ) -> RelationList:
         entity = self.entity(ref)
 
@@ -431,10 +442,17 @@ mean "Lhermitte's sign"?
                 if (entity.id in {c.id for c in g.concerns} and g.missing_relation in gap_relations)
                 or ({c.id for c in g.concerns} & (involved - {entity.id}))
             ]
-            return RelationList(relations, gaps)
+            if conflicts is None:
+                return RelationList(relations, gaps)
+            gaps.extend(
+                g
+                for g in unchecked_by(self.gaps(), pains={entity.id}, treatments=involved)
+                if g not in gaps
+            )
+            return RelationList(relations, gaps, conflicts(entity, relations))
 
         result: RelationList = self._cached((name, entity.id, inferred), compute)
-        return RelationList(result, result.gaps)
+        return RelationList(result, result.gaps, result.conflicts)
 
     # -- questions ------------------------------------------------------------------------
 
@@ -501,6 +519,9 @@ mean "Lhermitte's sign"?
     def treatments_for(self, condition: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the treatments that treat, ease or prevent ``condition``.
 
+        ``.conflicts`` holds the conflicts of the treatments named: a treatment that involves
+        a factor which brings on a pain type (this one or another) may aggravate it.
+
         With ``inferred=True`` (the default) this includes treatments of the more general
         kinds of ``condition`` and the drugs of drug classes that treat it, each marked
         ``inferred`` with its rule and the asserted edges it rests on (``via``).
@@ -511,7 +532,14 @@ mean "Lhermitte's sign"?
             >>> [r.subject.label for r in kg.treatments_for("Lhermitte's sign", inferred=False)]
             ['avoiding triggering neck movements']
         """
-        return self._answer("treatments_for", condition, inferred=inferred)
+        return self._answer(
+            "treatments_for",
+            condition,
+            inferred=inferred,
+            conflicts=lambda e, rs: answer_conflicts(
+                self.edges(inferred=inferred, predicates=CHECKED_PREDICATES), e, rs
+            ),
+        )
 
     def benefits_of(self, treatment: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the benefits of ``treatment``.
@@ -526,13 +554,26 @@ mean "Lhermitte's sign"?
     def cautions_for(self, subject: EntityRef, *, inferred: bool = True) -> RelationList:
         """Return the cautions for a treatment or pain type and the practitioners to consult.
 
+        ``.conflicts`` holds the conflicts of ``subject``: as a treatment, the pain types it
+        may aggravate; as a pain type, the treatments that may aggravate it.
+
         Examples:
             >>> import msbackpain
             >>> kg = msbackpain.load()
             >>> sorted(r.object.label for r in kg.cautions_for("water aerobics", inferred=False))
             ['consult before joining a water aerobics class']
+            >>> [str(c) for c in kg.cautions_for("water aerobics").conflicts]
+            ["water aerobics involves heat [P43], which brings on Lhermitte's sign [P12,P13] \
+— discuss with a doctor"]
         """
-        return self._answer("cautions_for", subject, inferred=inferred)
+        return self._answer(
+            "cautions_for",
+            subject,
+            inferred=inferred,
+            conflicts=lambda e, _: answer_conflicts(
+                self.edges(inferred=inferred, predicates=CHECKED_PREDICATES), e
+            ),
+        )
 
     def gaps(self) -> list[KnowledgeGap]:
         """Return what the source leaves unstated: the lists missing from our copy.
@@ -639,8 +680,8 @@ mean "Lhermitte's sign"?
         Examples:
             >>> import msbackpain
             >>> care = msbackpain.load().plan(["spasticity"])
-            >>> care.conflicts, sorted(care.by_category())[:2]
-            ((), ['complementary therapy', 'exercise'])
+            >>> care.conflicts, [p.label for p in care.treatments[0].pains]
+            ((), ['spasticity'])
         """
         from msbackpain.planning import plan
 

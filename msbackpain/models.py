@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import pandas
 
+    from msbackpain.careplan import Conflict
+
 __all__ = [
-    "CarePlan",
-    "Conflict",
     "Entity",
     "Evidence",
     "KnowledgeGap",
     "Path",
     "QueryResult",
-    "Recommendation",
     "Relation",
     "RelationList",
-    "TriggerAdvice",
     "Xref",
+    "citation",
+    "is_stated",
 ]
 
 MatchType = Literal["exact", "close", "broad", "narrow"]
@@ -93,7 +93,8 @@ class Evidence:
     """Why an edge is in the graph: the source, its paragraph ids, a summary, a knowledge level.
 
     ``knowledge_level`` follows Biolink: ``knowledge_assertion`` for facts the source states,
-    ``logical_entailment`` for facts a reasoner derived.
+    ``logical_entailment`` for facts a reasoner derived. ``modality`` is the source's hedge on
+    the claim ("may help", "certain types of"...), or ``None`` when the source states it plainly.
 
     Examples:
         >>> ev = Evidence("https://example.org/a", ("P12", "P13"), "Heat is a trigger.",
@@ -106,6 +107,7 @@ class Evidence:
     paragraphs: tuple[str, ...]
     summary: str
     knowledge_level: str
+    modality: str | None = None
 
     @property
     def paragraph(self) -> str:
@@ -119,6 +121,7 @@ class Evidence:
             "paragraphs": list(self.paragraphs),
             "summary": self.summary,
             "knowledge_level": self.knowledge_level,
+            "modality": self.modality,
         }
 
 
@@ -193,28 +196,39 @@ class KnowledgeGap:
 
 
 class RelationList(list[Relation]):
-    """A list of :class:`Relation` that also carries the knowledge gaps behind the question.
+    """A list of :class:`Relation` that also carries the knowledge gaps and conflicts behind it.
 
     When the source meant to answer a question but its list is missing (for example the
     triggers of neuropathic pain), ``gaps`` says so: an empty list with gaps means "not
-    stated in the source", not "none".
+    stated in the source", not "none". ``conflicts`` are the treatments in the answer (or the
+    treatment asked about) that involve a factor which brings on a pain type (see
+    :class:`Conflict`): an answer that names a treatment always names its conflicts too.
     """
 
     gaps: tuple[KnowledgeGap, ...]
+    conflicts: tuple[Conflict, ...]
 
     def __init__(
-        self, relations: Sequence[Relation] = (), gaps: Sequence[KnowledgeGap] = ()
+        self,
+        relations: Sequence[Relation] = (),
+        gaps: Sequence[KnowledgeGap] = (),
+        conflicts: Sequence[Conflict] = (),
     ) -> None:
         super().__init__(relations)
         self.gaps = tuple(gaps)
+        self.conflicts = tuple(conflicts)
 
     def to_dicts(self) -> list[JSON]:
         """Return the relations as JSON-ready dictionaries."""
         return [r.to_dict() for r in self]
 
     def to_dict(self) -> JSON:
-        """Return relations and gaps as one JSON-ready dictionary."""
-        return {"relations": self.to_dicts(), "gaps": [g.to_dict() for g in self.gaps]}
+        """Return relations, gaps and conflicts as one JSON-ready dictionary."""
+        return {
+            "relations": self.to_dicts(),
+            "gaps": [g.to_dict() for g in self.gaps],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,10 +286,19 @@ class Path:
     """A chain of edges from one entity to another; every edge carries its evidence.
 
     ``inferred_steps`` counts edges that a reasoner derived (edges that merely read an
-    asserted edge backwards, through its inverse property, do not count).
+    asserted edge backwards, through its inverse property, do not count). ``justification``
+    is true when every step is a reason (a treatment, cause, trigger, factor, drug-class or
+    kind edge read forwards, see :data:`msbackpain.graph.JUSTIFICATION_PREDICATES`); other
+    paths only show that the two entities are connected, not why one bears on the other.
     """
 
     relations: tuple[Relation, ...]
+    justification: bool = False
+
+    @property
+    def kind(self) -> Literal["justification", "connection"]:
+        """``"justification"`` for a chain of reasons, ``"connection"`` for any other path."""
+        return "justification" if self.justification else "connection"
 
     @property
     def source(self) -> Entity:
@@ -314,6 +337,7 @@ class Path:
         """Return a JSON-ready dictionary."""
         return {
             "length": len(self),
+            "kind": self.kind,
             "inferred_steps": self.inferred_steps,
             "relations": [r.to_dict() for r in self],
         }
@@ -328,127 +352,28 @@ def is_stated(relation: Relation) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """A treatment in a care plan: its broad option, and the edges that recommend it."""
+def citation(relation: Relation) -> str:
+    """Say where an edge comes from: ``stated in P..``, or ``inferred from P.. and P..``.
 
-    treatment: Entity
-    category: str
-    reasons: tuple[Relation, ...]
+    A stated edge (asserted, or read backwards through its inverse) cites its own paragraphs.
+    An inferred edge names the paragraphs of each premise separately, because no single
+    paragraph says what the reasoner concluded.
 
-    @property
-    def inferred(self) -> bool:
-        """True when no pain type of the plan has an asserted edge to this treatment."""
-        return all(r.inferred for r in self.reasons)
-
-    def to_dict(self) -> JSON:
-        """Return a JSON-ready dictionary."""
-        return {
-            "treatment": {"id": self.treatment.id, "label": self.treatment.label},
-            "category": self.category,
-            "inferred": self.inferred,
-            "reasons": [r.to_dict() for r in self.reasons],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class TriggerAdvice:
-    """A trigger to avoid: the pain types it sets off, and what the source says to do about it."""
-
-    trigger: Entity
-    triggers: tuple[Relation, ...]
-    actions: tuple[Relation, ...]
-
-    def to_dict(self) -> JSON:
-        """Return a JSON-ready dictionary (``actions`` is empty when the source names none)."""
-        return {
-            "trigger": {"id": self.trigger.id, "label": self.trigger.label},
-            "triggers": [r.to_dict() for r in self.triggers],
-            "actions": [r.to_dict() for r in self.actions],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A recommended treatment that may aggravate one of the person's pain types.
-
-    The ontology defines the conflict (``involvesFactor ∘ triggers ⊑ mayAggravate``); the two
-    cited edges behind it are ``involves`` (treatment → factor) and ``triggers``
-    (factor → pain type). ``recommended`` is why the treatment is in the plan.
+    Examples:
+        >>> import msbackpain
+        >>> kg = msbackpain.load()
+        >>> citation(kg.relation(("msbp:Heat", "msbp:triggers", "msbp:LhermittesSign")))
+        'stated in P12,P13'
+        >>> citation(kg.relation(("msbp:Baclofen", "msbp:memberOfDrugClass",
+        ...                       "msbp:MuscleRelaxants")))
+        'stated in P29'
     """
-
-    treatment: Entity
-    pain: Entity
-    factor: Entity
-    involves: Relation
-    triggers: Relation
-    recommended: tuple[Relation, ...]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.treatment.label} involves {self.factor.label} "
-            f"[{','.join(self.involves.evidence.paragraphs) if self.involves.evidence else '-'}], "
-            f"which triggers {self.pain.label} "
-            f"[{','.join(self.triggers.evidence.paragraphs) if self.triggers.evidence else '-'}]: "
-            "discuss with a doctor"
-        )
-
-    def to_dict(self) -> JSON:
-        """Return a JSON-ready dictionary."""
-        return {
-            "treatment": {"id": self.treatment.id, "label": self.treatment.label},
-            "pain": {"id": self.pain.id, "label": self.pain.label},
-            "factor": {"id": self.factor.id, "label": self.factor.label},
-            "involves": self.involves.to_dict(),
-            "triggers": self.triggers.to_dict(),
-            "recommended": [r.to_dict() for r in self.recommended],
-            "message": str(self),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class CarePlan:
-    """What the source offers a person with a given set of MS back-pain types.
-
-    Treatments (grouped by broad option, asserted or inferred), triggers to avoid with the
-    self-management actions the source attaches to them, cautions and who to consult,
-    benefits, knowledge gaps, and conflicts between a recommended treatment and a trigger.
-    """
-
-    pain_types: tuple[Entity, ...]
-    treatments: tuple[Recommendation, ...]
-    triggers: tuple[TriggerAdvice, ...]
-    cautions: tuple[Relation, ...]
-    consultations: tuple[Relation, ...]
-    benefits: tuple[Relation, ...]
-    conflicts: tuple[Conflict, ...]
-    gaps: tuple[KnowledgeGap, ...]
-
-    def by_category(self) -> dict[str, list[Recommendation]]:
-        """Return the recommended treatments grouped by their broad option, sorted."""
-        groups: dict[str, list[Recommendation]] = {}
-        for rec in self.treatments:
-            groups.setdefault(rec.category, []).append(rec)
-        return dict(sorted(groups.items()))
-
-    def __repr__(self) -> str:
-        return (
-            f"CarePlan(pains={[p.label for p in self.pain_types]}, "
-            f"treatments={len(self.treatments)}, "
-            f"triggers={len(self.triggers)}, cautions={len(self.cautions)}, "
-            f"conflicts={len(self.conflicts)}, "
-            f"gaps={len(self.gaps)})"
-        )
-
-    def to_dict(self) -> JSON:
-        """Return a JSON-ready dictionary."""
-        return {
-            "pain_types": [{"id": p.id, "label": p.label} for p in self.pain_types],
-            "treatments": [t.to_dict() for t in self.treatments],
-            "triggers": [t.to_dict() for t in self.triggers],
-            "cautions": [c.to_dict() for c in self.cautions],
-            "consultations": [c.to_dict() for c in self.consultations],
-            "benefits": [b.to_dict() for b in self.benefits],
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "gaps": [g.to_dict() for g in self.gaps],
-        }
+    if is_stated(relation):
+        evidence = relation.evidence
+        if relation.inferred and relation.via:
+            evidence = relation.via[0].evidence
+        cited = ",".join(evidence.paragraphs) if evidence else ""
+        return f"stated in {cited}" if cited else "stated (no paragraph cited)"
+    premises = [",".join(v.evidence.paragraphs) for v in relation.via if v.evidence]
+    named = [p for p in dict.fromkeys(premises) if p]
+    return "inferred from " + " and ".join(named) if named else "inferred"

@@ -48,11 +48,68 @@ def test_treatments_table_marks_inferred_rows() -> None:
     code, out, _ = run("treatments", "lhermittes sign")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["LABEL", "RELATION", "INFERRED", "PARAGRAPHS", "EVIDENCE"]
+    assert lines[0].split() == [
+        "LABEL",
+        "RELATION",
+        "MODALITY",
+        "INFERRED",
+        "PARAGRAPHS",
+        "EVIDENCE",
+    ]
     assert any(
         line.startswith("avoiding triggering neck movements") and " no " in line for line in lines
+    )  # P14
+
+
+def test_treatments_and_cautions_carry_conflicts() -> None:
+    heat = "involves heat [P42], which brings on Lhermitte's sign [P12,P13] — discuss with a doctor"
+    code, out, _ = run("cautions", "heated pool")
+    assert code == 0 and "No cautions stated" not in out
+    assert out.splitlines() == [f"! Conflict: heated-pool therapy {heat}"]
+    code, out, _ = run("treatments", "MS-related back pain", "--asserted-only")
+    assert code == 0
+    # P41: water therapy, which P42 describes in a heated pool.
+    assert f"! Conflict: heated-pool therapy, a form of water therapy [P42], {heat}" in out
+    data = json.loads(run("cautions", "heated pool", "--format", "json")[1])
+    assert data["results"] == [] and [c["treatment"]["label"] for c in data["conflicts"]] == [
+        "heated-pool therapy"
+    ]
+    assert "Conflict" not in run("cautions", "baclofen")[1]
+
+
+def test_modality_column_is_the_sources_hedge() -> None:
+    import msbackpain
+
+    kg = msbackpain.load()
+    code, out, _ = run("treatments", "neuropathic pain", "--format", "json")
+    assert code == 0
+    rows = {r["label"]: r["modality"] for r in json.loads(out)["results"]}
+    assert rows == {
+        r.subject.label: r.evidence.modality for r in kg.treatments_for("neuropathic pain")
+    }
+    header = run("treatments", "neuropathic pain", "--format", "csv")[1].splitlines()[0]
+    assert "modality" in header.split(",")
+
+
+def test_relation_rows_show_the_hedge() -> None:
+    from msbackpain.cli._render import relation_rows
+    from msbackpain.models import Entity, Evidence, Relation
+
+    drug, pain = (
+        Entity("ex:d", "https://example.org/d", "d"),
+        Entity("ex:p", "https://example.org/p", "p"),
     )
-    assert any(line.startswith("heated-pool therapy") and " yes " in line for line in lines)
+    hedged = Relation(
+        drug,
+        "msbp:treats",
+        pain,
+        Evidence("s", ("P30",), "x", "knowledge_assertion", "certain types of"),
+    )
+    plain = Relation(drug, "msbp:treats", pain, Evidence("s", ("P29",), "x", "knowledge_assertion"))
+    assert [r["modality"] for r in relation_rows([hedged, plain], other="subject")] == [
+        "certain types of",
+        None,
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
@@ -124,17 +181,43 @@ def test_query_from_a_file(tmp_path: Path) -> None:
 def test_explain_and_plan() -> None:
     code, out, _ = run("explain", "baclofen", "back pain", "--limit", "1")
     assert code == 0 and out.startswith("1. baclofen --memberOfDrugClass--> muscle relaxant")
-    assert "[P29]" in out
+    assert "[stated in P29]" in out and "connection only" not in out
     code, out, _ = run("explain", "vision", "tight clothing")
     assert code == 0 and out.startswith("No path of at most 4 edges")
-    code, out, _ = run("plan", "Lhermitte's sign", "spasticity")
+    code, out, _ = run("explain", "antiseizure medication", "Lhermitte's sign", "--limit", "20")
+    detour = [line for line in out.splitlines() if "--causedBy--> multiple sclerosis" in line]
+    assert detour and all(line.endswith("[connection only, not a reason]") for line in detour)
+    code, out, _ = run("plan", "Lhermitte's sign", "MS-related back pain")
     assert code == 0
     assert (
-        "! heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]"
-        in out
-    )
-    code, out, _ = run("plan", "Lhermitte's sign", "--json")
+        "heated-pool therapy, a form of water therapy [P42], involves heat [P42], which brings on "
+        "Lhermitte's sign [P12,P13] — discuss with a doctor" in out
+    ) or "! heated-pool therapy involves heat [P42], which brings on Lhermitte's sign" in out
+    assert "    - avoiding triggering neck movements (for Lhermitte's sign: " in out  # P14
+    assert "The source names no trigger for MS-related back pain." in out
+    code, out, _ = run("plan", "Lhermitte's sign", "MS-related back pain", "--json")
     assert code == 0 and len(json.loads(out)["conflicts"]) == 2
+
+
+def test_plan_says_where_the_source_is_silent() -> None:
+    code, out, _ = run("plan", "neuropathic pain")
+    assert code == 0
+    lost = "the source's list of neuropathic pain triggers is lost (P08, P09)."
+    assert f"  The {lost[4:]}" in out  # in the triggers section
+    assert f"  Conflicts cannot be fully checked: {lost}" in out
+    assert "none found" not in out
+    assert "antiseizure medication (for neuropathic pain: " in out  # P30
+    code, out, _ = run("plan", "muscle weakness", "--asserted-only")
+    assert code == 0
+    for line in (
+        "  The source names no treatment for muscle weakness.",
+        "  The source names no trigger for muscle weakness.",
+        "  The source names no caution for muscle weakness.",
+        "  none found",
+    ):
+        assert line in out.splitlines()
+    code, out, _ = run("plan", "spasticity")
+    assert "    - baclofen (for spasticity: " in out and "inferred from P29)" in out
 
 
 @pytest.mark.parametrize(
@@ -156,6 +239,7 @@ def test_explain_and_plan() -> None:
         ),
         (["run", "triggers_of", "-p", "novalue"], "expected key=value"),
         (["plan", "nothing"], "EntityNotFound: no entity matches 'nothing'"),
+        (["plan", "heat"], "QueryParameterError: 'heat' is not a pain type"),
         (
             ["treatments", "spasticity", "--source", "missing.ttl"],
             "OntologyLoadError: missing.ttl: no such file",

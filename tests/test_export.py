@@ -353,3 +353,21 @@ def test_cli_export_errors(tmp_path: Path, args: list[str], message: str) -> Non
     assert code == 1 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message)
+
+
+def test_kgx_edges_carry_the_sources_hedge(kg: msbackpain.KnowledgeGraph, kgx_tsv: Any) -> None:
+    from msbackpain.kgx import _edge
+    from msbackpain.models import Entity, Evidence, Relation
+
+    _, edges = kgx_tsv
+    by_key = {(e["subject"], e["original_predicate"], e["object"]): e for e in edges}
+    for relation in kg.edges():
+        if relation.key in by_key:
+            modality = relation.evidence.modality if relation.evidence else None
+            assert by_key[relation.key]["modality"] == (modality or ""), relation
+    drug = Entity("msbp:Antidepressants", "https://w3id.org/msbackpain/Antidepressants", "a")
+    pain = Entity("msbp:NeuropathicPain", "https://w3id.org/msbackpain/NeuropathicPain", "n")
+    evidence = Evidence("s", ("P30",), "x", "knowledge_assertion", "certain types of")
+    record = _edge(Relation(drug, "msbp:treats", pain, evidence))
+    assert record["modality"] == "certain types of" and "modality" in EDGE_COLUMNS
+    assert record["predicate"] == "biolink:applied_to_treat"

@@ -64,7 +64,8 @@ def test_notebook_runs_and_shows_the_conflict(
     ]
     text = "\n".join(outputs)
     assert (
-        "heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]" in text
+        "heated-pool therapy involves heat [P42], which brings on Lhermitte's sign [P12,P13] "
+        "— discuss with a doctor" in text
     )
     errors = [
         output

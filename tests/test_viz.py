@@ -444,3 +444,53 @@ def test_cli_viz_help_has_examples() -> None:
     result = CliRunner().invoke(main, ["viz", "--help"])
     assert result.exit_code == 0 and "Examples" in result.stdout and "--focus" in result.stdout
     assert "  viz " in CliRunner().invoke(main, ["--help"]).stdout
+
+
+def test_page_carries_conflicts_and_hedges(kg: msbackpain.KnowledgeGraph) -> None:
+    data = payload(kg.visualize(focus="water therapy", depth=1).html)
+    message = (
+        "heated-pool therapy involves heat [P42], which brings on Lhermitte's sign [P12,P13] "
+        "— discuss with a doctor"
+    )
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert message in nodes["msbp:HeatedPool"]["conflicts"]  # P42 with P12-P13
+    # Water therapy may be taken in a heated pool (P41-P42): its tooltip says so too.
+    assert any(
+        m.startswith("heated-pool therapy, a form of water therapy [P42], involves heat")
+        for m in nodes["msbp:WaterTherapy"]["conflicts"]
+    )
+    whole = payload(kg.visualize().html)
+    by_node = {n["id"]: n["conflicts"] for n in whole["nodes"]}
+    assert message in by_node["msbp:LhermittesSign"]
+    # The warm-water treatments (P42, P43), the treatments they are forms of (water therapy,
+    # and exercise for water aerobics, P43) and the pain type heat brings on (P12-P13).
+    assert {n for n, c in by_node.items() if c} == {
+        "msbp:HeatedPool",
+        "msbp:WaterAerobics",
+        "msbp:WaterTherapy",
+        "msbp:ExerciseTreatment",
+        "msbp:LhermittesSign",
+    }
+    for edge in whole["edges"]:
+        relation = kg.relation((edge["from"], edge["predicate"], edge["to"]))
+        assert edge["modality"] == (relation.evidence.modality if relation.evidence else None)
+        if edge["conflicts"]:
+            assert edge["from"] in {
+                "msbp:HeatedPool",
+                "msbp:WaterAerobics",
+                "msbp:WaterTherapy",
+                "msbp:ExerciseTreatment",
+            }
+
+
+def test_a_plain_graph_has_no_conflicts() -> None:
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    graph.add_edge(
+        "a", "b", key="msbp:involvesFactor", predicate="msbp:involvesFactor", relation=None
+    )
+    graph.add_edge("b", "c", key="msbp:triggers", predicate="msbp:triggers")
+    data = payload(viz.html(graph).html)
+    assert all(n["conflicts"] == [] for n in data["nodes"])
+    assert all(e["conflicts"] == [] and e["modality"] is None for e in data["edges"])

@@ -75,7 +75,7 @@ def relation_rows(
     relations: Iterable[Relation], *, other: Literal["subject", "object"]
 ) -> list[dict[str, object]]:
     """Flatten relations to rows, naming the entity on the ``other`` side of the question."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for r in relations:
         entity = r.subject if other == "subject" else r.object
         rows.append(
@@ -83,6 +83,7 @@ def relation_rows(
                 "id": entity.id,
                 "label": entity.label,
                 "relation": r.predicate.partition(":")[2] or r.predicate,
+                "modality": r.evidence.modality if r.evidence else None,
                 "inferred": r.inferred,
                 "paragraphs": list(r.evidence.paragraphs) if r.evidence else [],
                 "evidence": r.evidence.summary if r.evidence else "",

@@ -23,17 +23,24 @@ __all__ = ["COMMANDS"]
 def _answer(relations: RelationList, fmt: Format, *, other: str, what: str) -> None:
     rows = relation_rows(relations, other=other)  # type: ignore[arg-type]
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {"results": rows, "gaps": gap_rows(relations.gaps)}, indent=2, ensure_ascii=False
-            )
-        )
+        answer = {
+            "results": rows,
+            "gaps": gap_rows(relations.gaps),
+            "conflicts": [c.to_dict() for c in relations.conflicts],
+        }
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
         return
     columns = (
-        ["label", "relation", "inferred", "paragraphs", "evidence"] if fmt == "table" else None
+        ["label", "relation", "modality", "inferred", "paragraphs", "evidence"]
+        if fmt == "table"
+        else None
     )
-    echo_rows(rows, fmt, columns=columns, empty=f"No {what} stated in the source.")
+    # A conflict is an answer too: never say "none stated" above one.
+    if rows or not relations.conflicts or fmt != "table":
+        echo_rows(rows, fmt, columns=columns, empty=f"No {what} stated in the source.")
     if fmt == "table":
+        for conflict in relations.conflicts:
+            click.secho(f"! Conflict: {conflict}", fg="yellow")
         for gap in relations.gaps:
             click.secho(
                 f"Not stated in the source: {gap.entity.label} ({', '.join(gap.paragraphs)}).",
@@ -62,8 +69,9 @@ def pain_types(fmt: Format, sources: tuple[str, ...]) -> None:
 def treatments(condition: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List treatments for CONDITION, each with its evidence.
 
-    Inferred treatments (of the more general pain type, or of a drug's class) are marked and
-    cite every paragraph they rest on.
+    Inferred treatments (of a drug's class, for example) are marked and cite every paragraph
+    they rest on; the MODALITY column gives the source's hedge ("may help"). A treatment
+    that involves a factor which brings on a pain type is flagged as a conflict.
 
     \b
     Examples:
@@ -160,7 +168,10 @@ def benefits(treatment: str, asserted_only: bool, fmt: Format, sources: tuple[st
 @FORMAT_OPTION
 @SOURCE_OPTION
 def cautions(subject: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
-    """List cautions for a treatment or pain type, and who to consult first.
+    """List cautions for a treatment or pain type, who to consult first, and conflicts.
+
+    A conflict is a treatment that involves a factor which brings on a pain type (heat and
+    Lhermitte's sign, for instance): listed for the treatment and for the pain type.
 
     \b
     Example:

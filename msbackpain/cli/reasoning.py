@@ -8,17 +8,11 @@ from pathlib import Path
 import click
 
 from msbackpain.cli._common import ASSERTED_OPTION, SOURCE_OPTION, UserError, knowledge_graph
-from msbackpain.models import CarePlan, Relation
+from msbackpain.cli._plans import echo_paths, echo_plan
 
 __all__ = ["COMMANDS"]
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-
-
-def _cite(relation: Relation) -> str:
-    paragraphs = ",".join(relation.evidence.paragraphs) if relation.evidence else "-"
-    mark = " (inferred)" if relation.inferred else ""
-    return f"[{paragraphs}]{mark}"
 
 
 @click.command()
@@ -85,51 +79,7 @@ def explain(
     if not paths:
         click.echo(f"No path of at most {max_length} edges links {source!r} to {target!r}.")
         return
-    for number, path in enumerate(paths, start=1):
-        click.secho(f"{number}. {path}", bold=True)
-        for relation in path:
-            summary = relation.evidence.summary if relation.evidence else ""
-            verb = relation.predicate.partition(":")[2]
-            step = f"{relation.subject.label} {verb} {relation.object.label}"
-            click.echo(f"     {step} {_cite(relation)}")
-            if summary:
-                click.echo(f"       {summary}")
-
-
-def _echo_plan(care: CarePlan) -> None:
-    click.secho(f"Care plan for: {', '.join(p.label for p in care.pain_types)}", bold=True)
-    click.secho("\nTreatments", bold=True)
-    for category, recs in care.by_category().items():
-        click.echo(f"  {category}:")
-        for rec in recs:
-            how = "inferred" if rec.inferred else "stated"
-            cites = sorted({p for r in rec.reasons if r.evidence for p in r.evidence.paragraphs})
-            click.echo(f"    - {rec.treatment.label} ({how}; {','.join(cites)})")
-    click.secho("\nTriggers to avoid", bold=True)
-    for advice in care.triggers:
-        pains = ", ".join(r.object.label for r in advice.triggers)
-        action = (
-            "; ".join(a.subject.label for a in advice.actions) or "no action named in the source"
-        )
-        click.echo(f"  - {advice.trigger.label} (triggers {pains}): {action}")
-    click.secho("\nCautions", bold=True)
-    for caution in care.cautions:
-        click.echo(f"  - {caution.subject.label}: {caution.object.label} {_cite(caution)}")
-    consult = sorted({r.object.label for r in care.consultations})
-    click.echo(f"  Consult first: {', '.join(consult) or '-'}")
-    click.secho(
-        "\nConflicts to discuss with a doctor", bold=True, fg="yellow" if care.conflicts else None
-    )
-    for conflict in care.conflicts:
-        click.echo(f"  ! {conflict}")
-    if not care.conflicts:
-        click.echo("  none found")
-    click.secho("\nBenefits", bold=True)
-    for benefit in care.benefits:
-        click.echo(f"  - {benefit.subject.label}: {benefit.object.label} {_cite(benefit)}")
-    click.secho("\nNot stated in the source", bold=True)
-    for gap in care.gaps:
-        click.echo(f"  - {gap.entity.label} ({', '.join(gap.paragraphs)})")
+    echo_paths(paths)
 
 
 @click.command()
@@ -151,7 +101,7 @@ def plan(
     if as_json:
         click.echo(json.dumps(care.to_dict(), indent=2, ensure_ascii=False))
         return
-    _echo_plan(care)
+    echo_plan(care)
 
 
 @click.command()

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msbackpain.graph import TREATMENT_PREDICATES
+from msbackpain.models import Relation
 from msbackpain.viz._layout import Layout, layered, node_group
 from msbackpain.viz._output import write_atomic
 from msbackpain.viz._select import resolve, select
@@ -123,7 +125,7 @@ def html(
     focus_id = resolve(shown, focus) if focus is not None else None
     if title is None:
         title = _title(shown, focus_id)
-    payload = _payload(shown, layered(shown), focus_id, entities, title)
+    payload = _payload(shown, layered(shown), focus_id, entities, title, _conflicts(graph))
     page = _render(payload, title)
     return HtmlGraph(page, title, shown.number_of_nodes(), shown.number_of_edges())
 
@@ -156,18 +158,45 @@ def _title(graph: nx.MultiDiGraph, focus: str | None) -> str:
     return f"Around {graph.nodes[focus].get('label') or focus}"
 
 
+def _conflicts(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Map each treatment and pain type of ``graph`` to the messages of its conflicts.
+
+    A treatment's conflicts include those of the forms it takes (water therapy and its
+    heated pool), as in the answers of :meth:`~msbackpain.KnowledgeGraph.treatments_for`.
+    """
+    from msbackpain.conflicts import INVOLVES, find_conflicts
+
+    relations = [
+        d["relation"]
+        for _, _, d in graph.edges(data=True)
+        if isinstance(d.get("relation"), Relation)  # a plain graph's edges carry none
+    ]
+    treatments = sorted(
+        {r.subject.id for r in relations if r.predicate in {*TREATMENT_PREDICATES, INVOLVES}}
+    )
+    messages: dict[str, list[str]] = {}
+    for treatment in treatments:
+        for conflict in find_conflicts(relations, treatments={treatment}):
+            for node in (treatment, conflict.pain.id):
+                if str(conflict) not in messages.setdefault(node, []):
+                    messages[node].append(str(conflict))
+    return messages
+
+
 def _payload(
     graph: nx.MultiDiGraph,
     layout: Layout,
     focus: str | None,
     entities: Mapping[str, Entity] | None,
     title: str,
+    conflicts: Mapping[str, list[str]],
 ) -> dict[str, object]:
     group_counts = Counter(node_group(data).id for _, data in graph.nodes(data=True))
     nodes = [
-        _node(node, graph.nodes[node], layout, entities) for node in sorted(graph.nodes, key=str)
+        {**_node(node, graph.nodes[node], layout, entities), "conflicts": conflicts.get(node, [])}
+        for node in sorted(graph.nodes, key=str)
     ]
-    edges = _edges(graph, layout)
+    edges = _edges(graph, layout, conflicts)
     families = {edge["family"] for edge in edges}
     return {
         "title": title,
@@ -232,7 +261,9 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _edges(graph: nx.MultiDiGraph, layout: Layout) -> list[dict[str, object]]:
+def _edges(
+    graph: nx.MultiDiGraph, layout: Layout, conflicts: Mapping[str, list[str]]
+) -> list[dict[str, object]]:
     edges: list[dict[str, object]] = []
     seen: Counter[tuple[str, str]] = Counter()
     ordered = sorted(
@@ -261,6 +292,11 @@ def _edges(graph: nx.MultiDiGraph, layout: Layout) -> list[dict[str, object]]:
                 "rule": str(data["rule"]) if data.get("rule") else None,
                 "paragraphs": _strings(data.get("paragraphs")),
                 "summary": str(getattr(evidence, "summary", "") or ""),
+                "modality": getattr(evidence, "modality", None),
+                # A treatment edge carries its treatment's conflicts, as the answers do.
+                "conflicts": (
+                    conflicts.get(str(u), []) if predicate in TREATMENT_PREDICATES else []
+                ),
                 "curve": round(curve, 3),
             }
         )

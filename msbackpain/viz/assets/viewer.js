@@ -58,6 +58,7 @@
     var lines = [n.label, g.label + "  \u00b7  " + n.id];
     if (n.definition) lines.push("", clip(n.definition, 400));
     if (n.paragraphs.length) lines.push("", "Source paragraphs: " + n.paragraphs.join(", "));
+    (n.conflicts || []).forEach(function (c) { lines.push("", "Conflict: " + c); });
     return lines.join("\n");
   }
 
@@ -65,7 +66,9 @@
     var lines = [byId[e.from].label + "  \u2014" + e.label + "\u2192  " + byId[e.to].label];
     lines.push(e.inferred ? "inferred" + (e.rule ? " (" + e.rule + ")" : "") : "asserted");
     if (e.paragraphs.length) lines.push("Evidence: " + e.paragraphs.join(", "));
+    if (e.modality) lines.push("The source hedges: " + e.modality);
     if (e.summary) lines.push(clip(e.summary, 400));
+    (e.conflicts || []).forEach(function (c) { lines.push("Conflict: " + c); });
     return lines.join("\n");
   }
 
