@@ -109,6 +109,8 @@ class _Worker:
     def kill(self) -> None:
         if self.process.returncode is None:
             self.process.kill()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
 
 
 class _Lane:
@@ -135,6 +137,7 @@ class GuardPool:
         self.on_event = on_event or (lambda message: None)
         self.killed = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._dying: set[_Worker] = set()
 
     async def start(self) -> None:
         """Start every worker and wait until each has loaded the guard."""
@@ -165,10 +168,12 @@ class GuardPool:
     def _replace(self, lane: _Lane, worker: _Worker) -> None:
         worker.kill()
         lane.all.discard(worker)
+        self._dying.add(worker)
         self.killed += 1
 
         async def respawn() -> None:
             await worker.process.wait()
+            self._dying.discard(worker)
             delay = 0.5
             while True:
                 try:
@@ -211,7 +216,8 @@ class GuardPool:
         """Stop every worker."""
         for task in list(self._tasks):
             task.cancel()
-        workers = [worker for lane in self._lanes for worker in lane.all]
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        workers = [worker for lane in self._lanes for worker in lane.all] + list(self._dying)
         for worker in workers:
             worker.kill()
         await asyncio.gather(*(w.process.wait() for w in workers), return_exceptions=True)

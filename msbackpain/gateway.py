@@ -86,7 +86,7 @@ class GatewayConfig:
     max_body: int = 1_000_000
     allow_origin: str | None = None
     allow_hosts: tuple[str, ...] = ()
-    header_timeout: float = 10.0
+    header_timeout: float = 5.0
     body_timeout: float = 10.0
     max_connections: int = 1024
     on_timeout: Callable[[], Awaitable[None]] | None = None
@@ -347,7 +347,12 @@ async def run(
     await runner.setup()
     try:
         site = LimitedSite(
-            runner, host, port, limit=config.max_connections, on_event=config.on_event
+            runner,
+            host,
+            port,
+            limit=config.max_connections,
+            on_event=config.on_event,
+            backlog=64,  # accepted per loop turn: bounds the file descriptors of a burst
         )
         await site.start()
     except BaseException:
