@@ -203,8 +203,10 @@ class EnginePool:
         """
         deadline = time.monotonic() + timeout
         for attempt in (1, 2):
-            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
-                slot = await self._current()
+            slot = self._active
+            if slot is None or not self._ready.is_set():  # none right now: wait within the deadline
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    slot = await self._current()
             slot.inflight += 1
             try:
                 return await slot.upstream.query(text, accept, deadline - time.monotonic())

@@ -223,15 +223,6 @@ class GuardPool:
         await asyncio.gather(*(w.process.wait() for w in workers), return_exceptions=True)
 
 
-def _executed_text(checked: object) -> str:
-    """The text the engine must run: the guard's canonical form if it has one."""
-    for name in ("executed", "canonical", "text"):
-        value = getattr(checked, name, None)
-        if isinstance(value, str):
-            return value
-    raise AssertionError("check_query returned no text")  # pragma: no cover
-
-
 def _serve_stdio() -> None:  # pragma: no cover - runs in the worker process
     import resource
 
@@ -253,7 +244,7 @@ def _serve_stdio() -> None:  # pragma: no cover - runs in the worker process
         text = stdin.read(size).decode("utf-8", "surrogatepass")
         try:
             checked = check_query(text)
-            reply = {"form": checked.form, "text": _executed_text(checked)}
+            reply = {"form": checked.form, "text": checked.text}  # exactly what was checked
         except QueryError as err:
             reply = {"error": str(err)}
         except MemoryError:
