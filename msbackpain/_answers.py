@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from msbackpain._upstream import IncompleteAnswerError
 
-__all__ = ["GRAPH_TYPES", "JSON_RESULTS", "XML_RESULTS", "count_rows"]
+__all__ = ["GRAPH_TYPES", "JSON_RESULTS", "XML_RESULTS", "count", "count_rows"]
 
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
@@ -23,8 +23,19 @@ GRAPH_TYPES = {
 }
 
 
+def count(body: bytes, content_type: str) -> int:
+    """Return the solutions or triples in ``body``.
+
+    Raises:
+        IncompleteAnswerError: if ``body`` does not parse (it was cut off).
+    """
+    try:
+        return _count(body, content_type)
+    except (ValueError, ET.ParseError, SyntaxError, KeyError, TypeError) as err:
+        raise IncompleteAnswerError(str(err)) from None
+
+
 def _count(body: bytes, content_type: str) -> int:
-    """Return the solutions or triples in ``body``; raise if it does not parse (truncated)."""
     if content_type == JSON_RESULTS:
         data = json.loads(body)
         return 1 if "boolean" in data else len(data["results"]["bindings"])
@@ -41,14 +52,9 @@ def _count(body: bytes, content_type: str) -> int:
 
 
 async def count_rows(body: bytes, wanted: str) -> int:
-    """Count the answer's rows (a large one in a thread, so the loop keeps serving).
+    """:func:`count` in a thread, so that the event loop keeps serving during a large answer.
 
     Raises:
         IncompleteAnswerError: if ``body`` does not parse (it was cut off).
     """
-    try:
-        if len(body) < 256 << 10:
-            return _count(body, wanted)
-        return await asyncio.get_running_loop().run_in_executor(None, _count, body, wanted)
-    except (ValueError, ET.ParseError, SyntaxError, KeyError, TypeError) as err:
-        raise IncompleteAnswerError(str(err)) from None
+    return await asyncio.get_running_loop().run_in_executor(None, count, body, wanted)

@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS, count_rows
+from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS, count, count_rows
 from msbackpain._guardpool import GuardPool, Verdict, VerdictCache
 from msbackpain._upstream import AnswerTooLargeError, EngineUnavailableError, IncompleteAnswerError
 from msbackpain.exceptions import BackendError, MissingExtraError, QueryError
@@ -153,8 +153,11 @@ def _result_type(form: str, accept: str) -> str:
     return JSON_RESULTS
 
 
-async def _verdict(guard: GuardPool, cache: VerdictCache, text: str, timeout: float) -> Verdict:
-    """The guard's verdict on ``text``, from the cache or a worker within ``timeout``."""
+async def _verdict(
+    guard: GuardPool, cache: VerdictCache, text: str, config: GatewayConfig
+) -> Verdict:
+    """The guard's verdict on ``text``, from the cache or a worker within the timeout."""
+    timeout = config.timeout
     known = cache.get(text)
     if known is None:
         try:
@@ -236,7 +239,8 @@ async def _answer(
     deadline = time.monotonic() + config.timeout
     if not text.strip():
         raise _RefusedError(400, "missing-query", "no 'query' parameter")
-    verdict = await _verdict(guard, cache, text, config.timeout)
+    known = cache.get(text)  # the common case, without a coroutine
+    verdict = known if isinstance(known, Verdict) else await _verdict(guard, cache, text, config)
     wanted = _result_type(verdict.form, request.headers.get("Accept", ""))
     left = deadline - time.monotonic()
     if left <= 0:
@@ -244,7 +248,7 @@ async def _answer(
         raise _RefusedError(503, "timeout", message)
     body = await _forward(config, engines, verdict.text, wanted, left)
     try:
-        rows = await count_rows(body, wanted)
+        rows = count(body, wanted) if len(body) < 256 << 10 else await count_rows(body, wanted)
     except IncompleteAnswerError:
         raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
     if rows > config.max_rows:
