@@ -109,13 +109,13 @@ class EnginePool:
             engine = self.factory()
             try:
                 await loop.run_in_executor(None, engine.start)
-            except BackendError as err:
+            except Exception as err:  # any failure to start counts, and is said
                 failures += 1
                 if failures >= self.max_failures:
                     self.failed = f"the engine could not be started {failures} times: {err}"
                     self.on_event(self.failed)
                     self.failure.set()
-                    raise
+                    raise BackendError(self.failed) from err
                 self.on_event(f"engine failed to start ({err}); retrying in {delay:g} s")
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff[1])

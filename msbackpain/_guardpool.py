@@ -224,13 +224,13 @@ class GuardPool:
 
 
 def _serve_stdio() -> None:  # pragma: no cover - runs in the worker process
-    import resource
-
     from msbackpain.guard import check_query
 
     try:
+        import resource
+
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
-    except (ValueError, OSError):
+    except (ImportError, ValueError, OSError):  # Windows; a system that refuses
         pass
     check_query("ASK {}")  # import and build the parser before saying ready
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

@@ -204,6 +204,13 @@ def serve(
             fg="yellow",
             err=True,
         )
+        if not direct and not allow_hosts:
+            click.secho(
+                "warning: only the Host names 127.0.0.1, localhost and [::1] are answered; "
+                "add the names clients use with --allow-host",
+                fg="yellow",
+                err=True,
+            )
     temporary = store is None
     location = (
         Path(tempfile.mkdtemp(prefix="msbackpain-store-")) / "kg" if store is None else Path(store)
