@@ -42,13 +42,7 @@ if TYPE_CHECKING:
 
     Engines = EnginePool | FixedEngine
 
-__all__ = [
-    "GatewayConfig",
-    "build_app",
-    "require_server_extra",
-    "run",
-    "serve_forever",
-]
+__all__ = ["GatewayConfig", "build_app", "require_server_extra", "run", "serve_forever"]
 
 READ_ONLY = "this endpoint is read-only: updates are refused"
 INCOMPLETE = "the engine's answer was incomplete (a timeout?); nothing partial is sent"
