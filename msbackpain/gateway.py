@@ -323,9 +323,15 @@ def build_app(
 
 
 async def run(
-    config: GatewayConfig, host: str, port: int, engines: Engines | None = None
+    config: GatewayConfig,
+    host: str,
+    port: int,
+    engines: Engines | None = None,
+    guard: GuardPool | None = None,
 ) -> web.AppRunner:
     """Start the gateway on ``host:port`` in the running event loop; return its runner.
+
+    ``engines`` and ``guard`` are as for :func:`build_app`.
 
     Raises:
         OSError: if ``host:port`` cannot be listened on (in use, not an address here).
@@ -335,7 +341,7 @@ async def run(
     from msbackpain._listen import allowed_hosts
     from msbackpain._site import ALLOWED_HOSTS, LimitedSite
 
-    app = build_app(config, engines)
+    app = build_app(config, engines, guard)
     # A short shutdown grace: a client still uploading a refused body must not hold a stop up.
     # The keep-alive timer also runs from a connection's start until its first request's
     # headers are complete, so it is the header-read timeout too (slowloris).

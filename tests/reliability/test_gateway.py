@@ -23,6 +23,7 @@ pytest.importorskip("aiohttp")
 
 from aiohttp import web
 
+from msbackpain._guardpool import GuardPool
 from msbackpain.gateway import GatewayConfig, run
 
 ROWS = {
@@ -80,11 +81,26 @@ def _engine_app(engine: FakeEngine) -> web.Application:
     return app
 
 
-@pytest.fixture
-def gateway() -> Iterator[Callable[..., Running]]:
+@pytest.fixture(scope="module")
+def checking() -> Iterator[tuple[asyncio.AbstractEventLoop, GuardPool]]:
+    """One event loop and one pool of guard workers for the module (workers take a second)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    pool = GuardPool()
+    asyncio.run_coroutine_threadsafe(pool.start(), loop).result(60)
+    yield loop, pool
+    asyncio.run_coroutine_threadsafe(pool.close(), loop).result(30)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+@pytest.fixture
+def gateway(
+    checking: tuple[asyncio.AbstractEventLoop, GuardPool],
+) -> Iterator[Callable[..., Running]]:
+    loop, pool = checking
     runners: list[Any] = []
 
     def start(**options: Any) -> Running:
@@ -103,7 +119,7 @@ def gateway() -> Iterator[Callable[..., Running]]:
             config = GatewayConfig(
                 upstream=f"http://127.0.0.1:{engine_port}/query", on_timeout=restart, **options
             )
-            gateway_runner = await run(config, "127.0.0.1", 0)
+            gateway_runner = await run(config, "127.0.0.1", 0, guard=pool)
             runners.extend([gateway_runner, engine_runner])
             port = gateway_runner.addresses[0][1]
             return f"http://127.0.0.1:{port}"
@@ -114,9 +130,6 @@ def gateway() -> Iterator[Callable[..., Running]]:
     yield start
     for runner in runners:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.close()
 
 
 def _get(

@@ -467,6 +467,7 @@ def test_sigterm_stops_gateway_and_engine(served: Served) -> None:
     assert served.output[-1] == "stopped"
 
 
+@pytest.mark.slow
 def test_an_engine_that_cannot_come_back_stops_serve_with_an_error(tmp_path: Path) -> None:
     store = tmp_path / "kg"
     port = free_port()
@@ -500,6 +501,7 @@ def test_an_engine_that_cannot_come_back_stops_serve_with_an_error(tmp_path: Pat
     assert err.count("engine failed to start") == 4
 
 
+@pytest.mark.slow
 def test_slowloris_under_ulimit_1024(tmp_path: Path) -> None:
     import resource
 
@@ -563,6 +565,7 @@ def test_slowloris_under_ulimit_1024(tmp_path: Path) -> None:
             process.stdout.close()
 
 
+@pytest.mark.slow
 def test_a_query_running_when_the_engine_crashes_is_answered_by_the_next() -> None:
     port = free_port()
     process = subprocess.Popen(
