@@ -187,7 +187,7 @@ def test_server_restart_and_stop(store: Path) -> None:
         assert second is not None and second != first and _gone(first)
         kg = msbackpain.load(endpoint=server.url)
         assert kg["spasticity"].label == "spasticity"
-        kg.backend.close()  # type: ignore[attr-defined]
+        kg.backend.close()
     assert not server.alive and _gone(second)
     assert server.stop() is None  # stopping twice is harmless
 

@@ -261,7 +261,7 @@ def test_a_dead_engine_is_restarted(served: Served) -> None:
 
 
 def test_eight_clients_for_sixty_seconds(
-    served: Served, record_property: pytest.RecordProperty
+    served: Served, record_property: Callable[[str, object], None]
 ) -> None:
     latencies: list[float] = []
     errors: list[str] = []
