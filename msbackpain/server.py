@@ -37,7 +37,7 @@ from types import TracebackType
 from typing import IO, Self
 
 from msbackpain.backends.base import Progress
-from msbackpain.exceptions import BackendError, MissingExtraError
+from msbackpain.exceptions import BackendError, MissingExtraError, QueryTimeoutError
 
 __all__ = ["OxigraphServer", "build_store", "free_port", "oxigraph_executable", "private_address"]
 
@@ -253,7 +253,7 @@ class OxigraphServer:
                     raise BackendError(msg)
                 try:
                     response = client.request("GET", params={"query": "ASK {}"}, headers=headers)
-                except BackendError:
+                except (BackendError, QueryTimeoutError):  # not up yet, or not it on the port
                     response = None
                 if response is not None and response.status == 200:
                     return
