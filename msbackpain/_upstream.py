@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-__all__ = ["Answer", "EngineUnavailableError", "IncompleteAnswerError", "Upstream"]
+__all__ = [
+    "Answer",
+    "AnswerTooLargeError",
+    "EngineUnavailableError",
+    "IncompleteAnswerError",
+    "Upstream",
+]
 
 
 class EngineUnavailableError(Exception):
@@ -26,6 +32,14 @@ class EngineUnavailableError(Exception):
 
 class IncompleteAnswerError(Exception):
     """The engine's answer stopped before its end (a crash or a cut-off body)."""
+
+
+class AnswerTooLargeError(Exception):
+    """The engine's answer passed the byte limit; reading stopped and the connection closed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than {limit} bytes")
+        self.limit = limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +53,11 @@ class Answer:
 class _Connection(asyncio.Protocol):
     """One keep-alive connection; one request at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int | None = None) -> None:
         import httptools
 
+        self.max_bytes = max_bytes
+        self._size = 0
         self._parser_type = httptools.HttpResponseParser
         self._parse_error = httptools.HttpParserError
         self.transport: asyncio.Transport | None = None
@@ -80,9 +96,16 @@ class _Connection(asyncio.Protocol):
 
     def on_body(self, body: bytes) -> None:
         self._chunks.append(body)
+        self._size += len(body)
+        if self.max_bytes is not None and self._size > self.max_bytes:
+            self._chunks = []
+            self._fail(AnswerTooLargeError(self.max_bytes))
+            self.close()  # the engine gets EPIPE and stops writing its answer
 
     def on_message_complete(self) -> None:
         parser, waiter = self._parser, self._waiter
+        if parser is None:  # already failed (too large) within this feed
+            return
         self.reusable = bool(parser.should_keep_alive())
         status = int(parser.get_status_code())
         self._parser, self._waiter = None, None
@@ -96,7 +119,7 @@ class _Connection(asyncio.Protocol):
         if self.transport is None or not self.open:
             raise EngineUnavailableError("the connection to the engine is closed")
         self.reusable = False
-        self._chunks, self._started = [], False
+        self._chunks, self._started, self._size = [], False, 0
         self._parser = self._parser_type(self)
         self._waiter = asyncio.get_running_loop().create_future()
         self.transport.write(request)
@@ -122,7 +145,7 @@ class Upstream:
         ('127.0.0.1', 7878, '/query')
     """
 
-    def __init__(self, url: str, *, limit: int = 64) -> None:
+    def __init__(self, url: str, *, limit: int = 64, max_bytes: int | None = None) -> None:
         parts = urlsplit(url)
         if parts.scheme != "http" or not parts.hostname or parts.port is None:
             msg = f"the engine URL must be http://host:port/path, not {url!r}"
@@ -132,6 +155,7 @@ class Upstream:
             f"POST {self.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
             "Content-Type: application/sparql-query\r\n"
         ).encode("ascii")
+        self.max_bytes = max_bytes
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(limit)
 
@@ -145,6 +169,7 @@ class Upstream:
             TimeoutError: if the answer is not complete within ``timeout`` seconds.
             EngineUnavailableError: if the engine cannot be reached.
             IncompleteAnswerError: if the answer stops before its end.
+            AnswerTooLargeError: if the body passes ``max_bytes`` (reading stops there).
         """
         body = text.encode("utf-8")
         request = b"%sAccept: %s\r\nContent-Length: %d\r\n\r\n%s" % (
@@ -179,7 +204,9 @@ class Upstream:
                 return connection, True
         loop = asyncio.get_running_loop()
         try:
-            _, connection = await loop.create_connection(_Connection, self.host, self.port)
+            _, connection = await loop.create_connection(
+                lambda: _Connection(self.max_bytes), self.host, self.port
+            )
         except OSError as err:
             msg = f"cannot connect to {self.host}:{self.port}: {err.strerror or err}"
             raise EngineUnavailableError(msg) from None

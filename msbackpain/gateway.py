@@ -1,19 +1,21 @@
 """An HTTP gateway in front of a SPARQL engine: guard, read-only, time limit, complete answers.
 
-The Oxigraph server answers ``SERVICE`` (it federates), aborts on deeply nested queries, sends
-``Access-Control-Allow-Origin: *`` when CORS is on, and returns HTTP 200 with a truncated body
-when its own timeout fires. The gateway speaks the SPARQL 1.1 Protocol to clients and to the
-engine, and in between it:
+The Oxigraph server federates ``SERVICE``, aborts on deep nesting, sends ``*`` CORS headers and
+answers a timed-out query with a cut-off 200. The gateway speaks the SPARQL 1.1 Protocol to
+clients and to the engine, and in between it:
 
-* refuses updates and the graph-store protocol (403), and any method or path but
-  ``GET``/``POST /query`` (405);
-* runs :func:`msbackpain.guard.check_query` on every query (SERVICE, FROM, LOAD, nesting) and
-  answers 400 with a JSON error before the engine sees it;
-* limits request bodies (413) and slow request bodies (408);
-* limits the time a query may take: on timeout the client gets 503 with a JSON error, never a
-  partial 200, and the engine is restarted (``on_timeout``) so that the query really stops;
-* buffers the engine's answer and checks that it parses (JSON or XML results, RDF for graphs)
-  and holds at most ``max_rows`` solutions (otherwise 422), so a truncated body never passes;
+* answers only the ``Host`` names it serves (421 otherwise; DNS rebinding), holds a bounded
+  number of connections (503 past it) and closes one that is slow to send its headers;
+* refuses updates and the graph-store protocol (403), other methods and paths (405), large
+  (413) and slow (408) request bodies;
+* checks every query with :func:`msbackpain.guard.check_query` in worker processes, within
+  the request's deadline (:mod:`msbackpain._guardpool`), and sends the engine exactly the
+  checked text; a refusal is a 400 with a JSON error before the engine sees anything;
+* gives a query ``timeout`` seconds in all, checking included: then the client gets 503,
+  never a partial 200, and the engine is replaced without losing other clients' queries
+  (:mod:`msbackpain._engines`);
+* reads at most ``max_bytes`` of the answer, checks that it parses (JSON or XML results, RDF
+  for graphs) and holds at most ``max_rows`` solutions (otherwise 422);
 * sends no CORS headers unless an origin is explicitly allowed.
 
 Every error is JSON: ``{"error": kind, "message": text, "status": code}``.
@@ -23,35 +25,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-import xml.etree.ElementTree as ET
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from msbackpain._upstream import EngineUnavailableError, IncompleteAnswerError, Upstream
-from msbackpain.exceptions import MissingExtraError, QueryError
-from msbackpain.guard import check_query
+from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS, count, count_rows
+from msbackpain._guardpool import GuardPool, Verdict, VerdictCache
+from msbackpain._upstream import AnswerTooLargeError, EngineUnavailableError, IncompleteAnswerError
+from msbackpain.exceptions import BackendError, MissingExtraError, QueryError
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = [
-    "GatewayConfig",
-    "Supervisor",
-    "build_app",
-    "require_server_extra",
-    "run",
-    "serve_forever",
-]
+    from msbackpain._engines import EnginePool, FixedEngine
 
-JSON_RESULTS = "application/sparql-results+json"
-XML_RESULTS = "application/sparql-results+xml"
-GRAPH_TYPES = {
-    "application/n-triples": "N_TRIPLES",
-    "text/turtle": "TURTLE",
-    "application/rdf+xml": "RDF_XML",
-}
+    Engines = EnginePool | FixedEngine
+
+__all__ = ["GatewayConfig", "build_app", "require_server_extra", "run", "serve_forever"]
+
 READ_ONLY = "this endpoint is read-only: updates are refused"
 INCOMPLETE = "the engine's answer was incomplete (a timeout?); nothing partial is sent"
 
@@ -61,20 +53,50 @@ class GatewayConfig:
     """Settings of the gateway.
 
     Args:
-        upstream: The engine's SPARQL query URL (``http://127.0.0.1:PORT/query``).
-        timeout: Seconds a query may run before the client gets 503.
+        upstream: The engine's SPARQL query URL (``http://127.0.0.1:PORT/query``), used when
+            no engine pool is given to :func:`build_app`.
+        timeout: Seconds a query may take, checking included, before the client gets 503.
         max_rows: Solutions (or triples) an answer may hold before the client gets 422.
+        max_bytes: Bytes the engine's answer may have before the client gets 422.
         max_body: Bytes a request body may have before the client gets 413.
         allow_origin: An origin to allow cross-origin reads from (no CORS headers if None).
-        on_timeout: Called after a timeout, to stop the query (the server restarts the engine).
+        allow_hosts: ``Host`` names answered besides the loopback names (others get 421).
+        header_timeout: Seconds a connection may take to send a request's headers, and stay
+            idle between requests, before it is closed.
+        body_timeout: Seconds a request body may take to arrive before the client gets 408.
+        max_connections: Connections held at once; one more gets 503 and is closed.
+        on_timeout: Called after a timeout on the fixed ``upstream`` engine.
+        on_event: Receives one line per notable event (restarts, limits reached).
+
+    Raises:
+        BackendError: if ``allow_origin`` is not an origin or a name in ``allow_hosts`` is not
+            a host name.
     """
 
-    upstream: str
+    upstream: str = ""
     timeout: float = 10.0
     max_rows: int = 100_000
+    max_bytes: int = 50_000_000
     max_body: int = 1_000_000
     allow_origin: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+    header_timeout: float = 5.0
+    body_timeout: float = 10.0
+    max_connections: int = 1024
     on_timeout: Callable[[], Awaitable[None]] | None = None
+    on_event: Callable[[str], None] | None = None
+
+    def __post_init__(self) -> None:
+        from msbackpain._listen import check_host_name, check_origin
+
+        try:
+            if self.allow_origin is not None:
+                check_origin(self.allow_origin)
+            object.__setattr__(
+                self, "allow_hosts", tuple(check_host_name(h) for h in self.allow_hosts)
+            )
+        except ValueError as err:
+            raise BackendError(str(err)) from None
 
 
 class _RefusedError(Exception):
@@ -85,12 +107,6 @@ class _RefusedError(Exception):
         self.status, self.kind, self.message = status, kind, message
 
 
-@lru_cache(maxsize=4096)
-def _form_of(text: str) -> str:
-    """Return the query form of ``text`` or raise QueryError (decisions cached by text)."""
-    return check_query(text).form
-
-
 def _error(status: int, kind: str, message: str) -> web.Response:
     from aiohttp import web
 
@@ -98,24 +114,7 @@ def _error(status: int, kind: str, message: str) -> web.Response:
     return web.Response(status=status, text=body, content_type="application/json")
 
 
-def _count(body: bytes, content_type: str) -> int:
-    """Return the solutions or triples in ``body``; raise if it does not parse (truncated)."""
-    if content_type == JSON_RESULTS:
-        data = json.loads(body)
-        return 1 if "boolean" in data else len(data["results"]["bindings"])
-    if content_type == XML_RESULTS:
-        root = ET.fromstring(body)  # noqa: S314 - the local engine's answer; no DTD is expanded
-        return sum(1 for element in root.iter() if element.tag.endswith("}result"))
-    import pyoxigraph
-
-    return len(
-        list(
-            pyoxigraph.parse(body, format=getattr(pyoxigraph.RdfFormat, GRAPH_TYPES[content_type]))
-        )
-    )
-
-
-async def _query_text(request: web.Request) -> str:
+async def _query_text(request: web.Request, config: GatewayConfig) -> str:
     if request.method == "GET":
         if "update" in request.query:
             raise _RefusedError(403, "read-only", READ_ONLY)
@@ -124,7 +123,7 @@ async def _query_text(request: web.Request) -> str:
     if kind == "application/sparql-update" or "update" in request.query:
         raise _RefusedError(403, "read-only", READ_ONLY)
     try:
-        raw = await asyncio.wait_for(request.read(), timeout=10)
+        raw = await asyncio.wait_for(request.read(), timeout=config.body_timeout)
     except TimeoutError:
         raise _RefusedError(
             408, "slow-request", "the request body did not arrive in time"
@@ -148,12 +147,32 @@ def _result_type(form: str, accept: str) -> str:
     return JSON_RESULTS
 
 
-async def _forward(config: GatewayConfig, upstream: Upstream, text: str, wanted: str) -> bytes:
+async def _verdict(
+    guard: GuardPool, cache: VerdictCache, text: str, config: GatewayConfig
+) -> Verdict:
+    """The guard's verdict on ``text``, from the cache or a worker within the timeout."""
+    timeout = config.timeout
+    known = cache.get(text)
+    if known is None:
+        try:
+            known = await guard.check(text, timeout)
+        except QueryError as err:  # the library's opt-in does not exist over HTTP
+            known = str(err).replace("; pass allow_network=True to opt in", "")
+        except TimeoutError:
+            message = f"the query could not be checked within {timeout:.3g} s"
+            raise _RefusedError(503, "timeout", message) from None
+        cache.put(text, known)
+    if isinstance(known, str):
+        raise _RefusedError(400, "refused-query", known)
+    return known
+
+
+async def _forward(
+    config: GatewayConfig, engines: Engines, text: str, wanted: str, timeout: float
+) -> bytes:
     try:
-        answer = await upstream.query(text, wanted, config.timeout)
+        answer = await engines.query(text, wanted, timeout)
     except TimeoutError:
-        if config.on_timeout is not None:
-            await config.on_timeout()
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message) from None
     except EngineUnavailableError as err:
@@ -162,6 +181,9 @@ async def _forward(config: GatewayConfig, upstream: Upstream, text: str, wanted:
         ) from None
     except IncompleteAnswerError:
         raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
+    except AnswerTooLargeError as err:
+        message = f"the answer is larger than {err.limit} bytes (the cap); no partial result"
+        raise _RefusedError(422, "result-too-large", message) from None
     if answer.status != 200:
         lines = answer.body.decode("utf-8", errors="replace").strip().splitlines()
         raise _RefusedError(
@@ -170,6 +192,65 @@ async def _forward(config: GatewayConfig, upstream: Upstream, text: str, wanted:
             lines[0] if lines else str(answer.status),
         )
     return answer.body
+
+
+def _lifecycle(
+    pool: GuardPool | None, engines: Engines
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Start and stop the gateway's own guard pool; close a fixed engine's connections."""
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        if pool is not None:
+            await pool.start()
+        yield
+        if pool is not None:
+            await pool.close()
+        if not hasattr(engines, "watch"):  # a pool of engines is closed by its owner
+            await engines.close()
+
+    return lifecycle
+
+
+def _misdirected(request: web.Request, allowed: set[str]) -> web.Response | None:
+    host = request.headers.get("Host", "").lower()
+    if host in allowed:
+        return None
+    if not host:
+        return _error(400, "missing-host", "the request has no Host header")
+    message = f"this endpoint does not answer for Host {host[:100]!r}; see --allow-host"
+    return _error(421, "misdirected-request", message)
+
+
+async def _answer(
+    request: web.Request,
+    config: GatewayConfig,
+    engines: Engines,
+    guard: GuardPool,
+    cache: VerdictCache,
+) -> tuple[bytes, str]:
+    """Return the checked, complete answer to ``request`` and its type, or raise a refusal."""
+    text = await _query_text(request, config)
+    deadline = time.monotonic() + config.timeout
+    if not text.strip():
+        raise _RefusedError(400, "missing-query", "no 'query' parameter")
+    known = cache.get(text)  # the common case, without a coroutine
+    verdict = known if isinstance(known, Verdict) else await _verdict(guard, cache, text, config)
+    wanted = _result_type(verdict.form, request.headers.get("Accept", ""))
+    left = deadline - time.monotonic()
+    if left <= 0:
+        message = f"the query ran longer than {config.timeout:g} s and was stopped"
+        raise _RefusedError(503, "timeout", message)
+    body = await _forward(config, engines, verdict.text, wanted, left)
+    try:
+        rows = count(body, wanted) if len(body) < 256 << 10 else await count_rows(body, wanted)
+    except IncompleteAnswerError:
+        raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
+    if rows > config.max_rows:
+        message = (
+            f"the query returned more than {config.max_rows} rows (the cap); no partial result"
+        )
+        raise _RefusedError(422, "result-too-large", message)
+    return body, wanted
 
 
 def require_server_extra() -> None:
@@ -185,8 +266,15 @@ def require_server_extra() -> None:
         raise MissingExtraError("the serve gateway", "server") from err
 
 
-def build_app(config: GatewayConfig) -> web.Application:
+def build_app(
+    config: GatewayConfig, engines: Engines | None = None, guard: GuardPool | None = None
+) -> web.Application:
     """Return the aiohttp application of the gateway (needs the ``server`` extra).
+
+    ``engines`` answers the checked queries (default: the fixed ``config.upstream``);
+    ``guard`` checks them (default: a new worker pool, started with the application).
+    Add the ``Host`` values to answer to ``app[msbackpain._site.ALLOWED_HOSTS]`` (:func:`run`
+    does).
 
     Raises:
         MissingExtraError: if aiohttp or httptools is not installed.
@@ -194,34 +282,24 @@ def build_app(config: GatewayConfig) -> web.Application:
     require_server_extra()
     from aiohttp import web
 
-    upstream = Upstream(config.upstream)
+    from msbackpain._engines import FixedEngine
+    from msbackpain._site import ALLOWED_HOSTS
 
-    async def close_upstream(_: web.Application) -> AsyncIterator[None]:
-        yield
-        upstream.close()
+    if engines is None:
+        engines = FixedEngine(
+            config.upstream, max_bytes=config.max_bytes, on_timeout=config.on_timeout
+        )
+    pool = guard or GuardPool(on_event=config.on_event)
+    cache = VerdictCache()
+    app = web.Application(client_max_size=config.max_body)
+    app[ALLOWED_HOSTS] = set()
 
     async def query(request: web.Request) -> web.Response:
+        refused = _misdirected(request, app[ALLOWED_HOSTS])
+        if refused is not None:
+            return refused
         try:
-            text = await _query_text(request)
-            if not text.strip():
-                raise _RefusedError(400, "missing-query", "no 'query' parameter")
-            try:
-                form = _form_of(text)
-            except QueryError as err:  # the library's opt-in does not exist over HTTP
-                message = str(err).replace("; pass allow_network=True to opt in", "")
-                raise _RefusedError(400, "refused-query", message) from None
-            wanted = _result_type(form, request.headers.get("Accept", ""))
-            body = await _forward(config, upstream, text, wanted)
-            try:
-                rows = _count(body, wanted)
-            except (ValueError, ET.ParseError, SyntaxError, KeyError, TypeError):
-                raise _RefusedError(503, "incomplete-answer", INCOMPLETE) from None
-            if rows > config.max_rows:
-                message = (
-                    f"the query returned more than {config.max_rows} rows (the cap); "
-                    "no partial result"
-                )
-                raise _RefusedError(422, "result-too-large", message)
+            body, wanted = await _answer(request, config, engines, pool, cache)
         except _RefusedError as refusal:
             return _error(refusal.status, refusal.kind, refusal.message)
         response = web.Response(body=body, content_type=wanted)
@@ -230,102 +308,95 @@ def build_app(config: GatewayConfig) -> web.Application:
         return response
 
     async def refuse(request: web.Request) -> web.Response:
+        refused = _misdirected(request, app[ALLOWED_HOSTS])
+        if refused is not None:
+            return refused
         if request.path.rstrip("/").endswith(("/update", "/store")):
             return _error(403, "read-only", READ_ONLY)
         return _error(405, "method-not-allowed", f"{request.method} {request.path} is not served")
 
-    app = web.Application(client_max_size=config.max_body)
-    app.cleanup_ctx.append(close_upstream)
+    app.cleanup_ctx.append(_lifecycle(pool if guard is None else None, engines))
     app.router.add_route("GET", "/query", query)
     app.router.add_route("POST", "/query", query)
     app.router.add_route("*", "/{tail:.*}", refuse)
     return app
 
 
-async def run(config: GatewayConfig, host: str, port: int) -> web.AppRunner:
-    """Start the gateway on ``host:port`` in the running event loop; return its runner."""
+async def run(
+    config: GatewayConfig,
+    host: str,
+    port: int,
+    engines: Engines | None = None,
+    guard: GuardPool | None = None,
+) -> web.AppRunner:
+    """Start the gateway on ``host:port`` in the running event loop; return its runner.
+
+    ``engines`` and ``guard`` are as for :func:`build_app`.
+
+    Raises:
+        OSError: if ``host:port`` cannot be listened on (in use, not an address here).
+    """
     from aiohttp import web
 
+    from msbackpain._listen import allowed_hosts
+    from msbackpain._site import ALLOWED_HOSTS, LimitedSite
+
+    app = build_app(config, engines, guard)
     # A short shutdown grace: a client still uploading a refused body must not hold a stop up.
-    runner = web.AppRunner(build_app(config), access_log=None, shutdown_timeout=2.0)
+    # The keep-alive timer also runs from a connection's start until its first request's
+    # headers are complete, so it is the header-read timeout too (slowloris).
+    runner = web.AppRunner(
+        app, access_log=None, shutdown_timeout=2.0, keepalive_timeout=config.header_timeout
+    )
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        site = LimitedSite(
+            runner,
+            host,
+            port,
+            limit=config.max_connections,
+            on_event=config.on_event,
+            backlog=64,  # accepted per loop turn: bounds the file descriptors of a burst
+        )
+        await site.start()
     except BaseException:
         await runner.cleanup()
         raise
+    app[ALLOWED_HOSTS].update(allowed_hosts(site.port, config.allow_hosts, host))
     return runner
 
 
-class Supervisor:
-    """Keep an engine running behind the gateway: restart it when it dies or a query times out.
-
-    ``engine`` is an :class:`msbackpain.server.OxigraphServer` (anything with ``alive``,
-    ``restart()`` and ``stop()``). ``on_event`` receives one line per restart, for the CLI.
-    """
-
-    def __init__(self, engine: Any, *, on_event: Callable[[str], None] | None = None) -> None:
-        self.engine = engine
-        self.on_event = on_event or (lambda message: None)
-        self.restarts = 0
-        self._lock = asyncio.Lock()
-
-    async def restart(self, reason: str) -> None:
-        """Restart the engine (once, even if several requests ask at the same time)."""
-        async with self._lock:
-            await asyncio.get_running_loop().run_in_executor(None, self.engine.restart)
-            self.restarts += 1
-            self.on_event(f"engine restarted ({reason}); pid {self.engine.pid}")
-
-    async def watch(self, interval: float = 0.5) -> None:
-        """Poll the engine and restart it whenever it has died."""
-        while True:
-            await asyncio.sleep(interval)
-            if not self.engine.alive and not self._lock.locked():
-                await self.restart("it had stopped")
-
-
 async def serve_forever(
-    engine: Any,
+    engines: EnginePool,
     config: GatewayConfig,
     host: str,
     port: int,
     *,
     stop: asyncio.Event,
-    on_event: Callable[[str], None] | None = None,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
-    """Run the gateway on ``host:port`` in front of a started ``engine`` until ``stop`` is set.
+    """Run the gateway on ``host:port`` in front of a started engine pool until ``stop`` is set.
 
-    ``on_ready`` is called once the gateway listens. The engine is restarted when it dies and
-    after every query timeout. Returns the number of restarts.
+    ``on_ready`` is called once the gateway listens. Returns the number of engine restarts.
 
     Raises:
         OSError: if ``host:port`` cannot be listened on (in use, not an address here).
+        BackendError: if the engine died and could not be brought back (the message says why).
     """
-    supervisor = Supervisor(engine, on_event=on_event)
-
-    async def on_timeout() -> None:
-        await supervisor.restart("a query ran out of time")
-
-    runner = await run(
-        GatewayConfig(
-            upstream=config.upstream,
-            timeout=config.timeout,
-            max_rows=config.max_rows,
-            max_body=config.max_body,
-            allow_origin=config.allow_origin,
-            on_timeout=on_timeout,
-        ),
-        host,
-        port,
-    )
-    watcher = asyncio.create_task(supervisor.watch())
+    runner = await run(config, host, port, engines)
+    watcher = asyncio.create_task(engines.watch())
     if on_ready is not None:
         on_ready()
+    stopping = asyncio.create_task(stop.wait())
+    failing = asyncio.create_task(engines.failure.wait())
     try:
-        await stop.wait()
+        await asyncio.wait({stopping, failing, watcher}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        watcher.cancel()
+        for task in (watcher, stopping, failing):
+            task.cancel()
         await runner.cleanup()
-    return supervisor.restarts
+    if engines.failed is not None:
+        raise BackendError(engines.failed)
+    if watcher.done() and not watcher.cancelled() and watcher.exception() is not None:
+        raise BackendError(f"the engine supervisor failed: {watcher.exception()}")
+    return engines.restarts

@@ -5,11 +5,14 @@
 store, and :class:`OxigraphServer` runs ``oxigraph serve-read-only`` on it, bound to loopback
 by default, with a per-query timeout. The engine is a child process in its own session that
 can be stopped and started again (:meth:`OxigraphServer.restart`), so a supervising gateway
-can sit in front of it later.
+can sit in front of it. On Linux it runs under a seccomp filter that makes every outbound
+connection fail (:mod:`msbackpain._sandbox`), so a ``SERVICE`` that got past the guard
+still reaches nothing.
 
 Caution:
-    The Oxigraph server evaluates ``SERVICE`` (it federates) and has no result cap and no
-    authentication. Keep it on loopback, or put a gateway in front that runs the guard.
+    The Oxigraph server evaluates ``SERVICE`` (it federates; walled off on Linux only) and
+    has no result cap, no authentication and no ``Host`` check. Keep it on loopback, behind
+    the gateway (:func:`private_address` picks an address no one guesses).
     With ``--timeout-s`` the 0.5 server keeps one thread per query alive for the whole
     timeout, so a sustained rate times the timeout must stay well under the machine's thread
     limit (about 16,000 here): at 6,000 trivial queries/s and a 30 s timeout it fails with
@@ -19,6 +22,8 @@ Caution:
 from __future__ import annotations
 
 import os
+import platform
+import secrets
 import shutil
 import signal
 import socket
@@ -32,9 +37,9 @@ from types import TracebackType
 from typing import IO, Self
 
 from msbackpain.backends.base import Progress
-from msbackpain.exceptions import BackendError, MissingExtraError
+from msbackpain.exceptions import BackendError, MissingExtraError, QueryTimeoutError
 
-__all__ = ["OxigraphServer", "build_store", "free_port", "oxigraph_executable"]
+__all__ = ["OxigraphServer", "build_store", "free_port", "oxigraph_executable", "private_address"]
 
 
 def oxigraph_executable() -> str:
@@ -68,6 +73,23 @@ def free_port(host: str = "127.0.0.1") -> int:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def private_address() -> str:
+    """Return a random loopback address for a private engine (``127.0.0.1`` where only it works).
+
+    Linux routes all of 127.0.0.0/8 to the loopback interface, so an engine on, say,
+    ``127.83.4.200`` and a random port cannot be found by scanning ports of 127.0.0.1 (a
+    rebinding web page's only practical target). It is still reachable by any local process
+    that lists the open sockets; docs/security.md says so.
+
+    Examples:
+        >>> private_address().startswith("127.")
+        True
+    """
+    if platform.system() != "Linux":
+        return "127.0.0.1"
+    return f"127.{secrets.randbelow(254) + 1}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
 
 
 def build_store(
@@ -110,7 +132,9 @@ class OxigraphServer:
     """``oxigraph serve-read-only`` on a store directory, as a child process.
 
     ``timeout`` is the per-query limit in seconds (whole seconds, at least 1; ``None`` runs
-    the engine without one, which only a benchmark baseline should do). Use it as a context
+    the engine without one: the gateway does, since it stops late queries itself).
+    ``sandbox`` (the default) walls the engine off from the network where the system allows
+    (Linux; see :mod:`msbackpain._sandbox`). Use it as a context
     manager, or call :meth:`start` and :meth:`stop`. The child runs in its
     own session (a Ctrl-C at the terminal reaches the parent, which decides what to forward)
     and writes its log to a temporary file whose tail explains a failed start.
@@ -129,8 +153,10 @@ class OxigraphServer:
         port: int = 7878,
         timeout: float | None = 10.0,
         executable: str | None = None,
+        sandbox: bool = True,
     ) -> None:
         self.location = Path(location)
+        self.sandbox = sandbox
         self.host = host
         self.port = port
         self.timeout = timeout
@@ -172,6 +198,10 @@ class OxigraphServer:
         ]
         if self.timeout is not None:
             command += ["--timeout-s", f"{max(1, round(self.timeout))}"]
+        if self.sandbox:
+            from msbackpain._sandbox import sandboxed
+
+            return sandboxed(command)
         return command
 
     def start(self, *, ready_timeout: float = 15.0) -> Self:
@@ -223,7 +253,7 @@ class OxigraphServer:
                     raise BackendError(msg)
                 try:
                     response = client.request("GET", params={"query": "ASK {}"}, headers=headers)
-                except BackendError:
+                except (BackendError, QueryTimeoutError):  # not up yet, or not it on the port
                     response = None
                 if response is not None and response.status == 200:
                     return

@@ -187,7 +187,7 @@ def test_server_restart_and_stop(store: Path) -> None:
         assert second is not None and second != first and _gone(first)
         kg = msbackpain.load(endpoint=server.url)
         assert kg["spasticity"].label == "spasticity"
-        kg.backend.close()  # type: ignore[attr-defined]
+        kg.backend.close()
     assert not server.alive and _gone(second)
     assert server.stop() is None  # stopping twice is harmless
 
@@ -263,3 +263,138 @@ def test_help_lists_serve_and_export() -> None:
 
     out = CliRunner().invoke(main, ["--help"]).stdout
     assert "serve" in out and "export" in out
+
+
+# -- the engine walled off from the network, and start-time validation --------------------
+
+
+def _service_through(server: OxigraphServer, port: int) -> int:
+    """Send the engine itself (no gateway) a SERVICE query to a loopback port; its status.
+
+    Oxigraph answers a failed SERVICE with 200 and a cut-off body (it streams): the number
+    of connections the listener saw is what tells.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    query = f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    request = urllib.request.Request(
+        f"{server.url}?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            status: int = response.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+        err.close()
+    return status
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the seccomp wall is Linux-only")
+def test_the_engine_cannot_connect_anywhere_even_with_a_service_query(store: Path) -> None:
+    from conftest import Listener
+    from msbackpain._sandbox import available
+
+    assert available()
+    listener = Listener()
+    try:
+        with OxigraphServer(store, port=free_port(), timeout=5, sandbox=False) as open_engine:
+            _service_through(open_engine, listener.port)
+        assert listener.connections >= 1  # without the wall the engine does call out
+        listener.connections = 0
+        with OxigraphServer(store, port=free_port(), timeout=5) as walled:
+            _service_through(walled, listener.port)  # the engine's own error, whatever it is
+            assert walled.alive
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.geteuid() != 0 or not os.access("/usr/bin/python3", os.X_OK),
+    reason="runs the wall as the user nobody (needs root to switch, and a system Python)",
+)
+def test_the_wall_needs_no_privileges(store: Path) -> None:
+    import shutil
+    import tempfile
+
+    from conftest import Listener
+    from msbackpain._sandbox import sandboxed
+
+    folder = tempfile.TemporaryDirectory(prefix="msbackpain-nobody-")  # outside root's 0700 dirs
+    shared = Path(folder.name)
+    shutil.copytree(store, shared / "kg")
+    for path in [shared, *shared.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    listener = Listener()
+    port = free_port()
+    engine = OxigraphServer(shared / "kg", port=port, timeout=5)
+    command = sandboxed(OxigraphServer(shared / "kg", port=port, sandbox=False).command())
+    command[0] = "/usr/bin/python3"  # the venv's interpreter may sit in root's home
+    process = subprocess.Popen(  # the same command line, as the unprivileged user "nobody"
+        command,
+        user=65534,
+        group=65534,
+        extra_groups=[],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        engine._process = process
+        engine.wait_ready(15)
+        _service_through(engine, listener.port)
+        time.sleep(0.3)
+        assert listener.connections == 0
+    finally:
+        listener.close()
+        process.kill()
+        process.communicate()
+        folder.cleanup()
+
+
+def test_the_private_address_is_loopback() -> None:
+    import ipaddress
+
+    from msbackpain.server import private_address
+
+    addresses = {private_address() for _ in range(20)}
+    assert all(ipaddress.ip_address(a).is_loopback for a in addresses)
+    if sys.platform == "linux":
+        assert len(addresses) > 1  # random, not 127.0.0.1 every time
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--allow-origin", "https://a.example\r\nSet-Cookie: x=1", "not an origin"),
+        ("--allow-origin", "https://a.example/path", "not an origin"),
+        ("--allow-host", "evil.example\r\nX: y", "not a host name"),
+        ("--allow-host", "a b", "not a host name"),
+    ],
+    ids=["origin-crlf", "origin-path", "host-crlf", "host-space"],
+)
+def test_bad_origins_and_host_names_are_refused_at_start(
+    option: str, value: str, message: str, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from msbackpain.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "s"), option, value])
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.output and message in result.output
+    assert not (tmp_path / "s").exists()  # refused before any work
+
+
+def test_serve_help_shows_the_new_limits() -> None:
+    from click.testing import CliRunner
+
+    from msbackpain.cli import main
+
+    out = CliRunner().invoke(main, ["serve", "--help"]).output
+    for flag in ("--allow-host", "--max-bytes", "--max-connections", "--allow-origin"):
+        assert flag in out
+    assert "msbackpain serve --host 0.0.0.0 --allow-host kg.example.org" in out

@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -59,6 +60,24 @@ class ProgressBars:
             self._bar = None
 
 
+def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from msbackpain._listen import check_origin
+
+    try:
+        return None if value is None else check_origin(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+def _hosts(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from msbackpain._listen import check_host_name
+
+    try:
+        return tuple(check_host_name(name) for name in value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -88,9 +107,35 @@ def _is_loopback(host: str) -> bool:
     help="Most solutions an answer may hold; a larger one gets HTTP 422, never a partial one.",
 )
 @click.option(
+    "--max-bytes",
+    default=50_000_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most bytes an answer may have; a larger one gets HTTP 422, never a partial one.",
+)
+@click.option(
     "--allow-origin",
     default=None,
-    help="An origin allowed to read answers cross-origin (CORS is off by default).",
+    callback=_origin,
+    help="An origin (scheme://host[:port]) allowed to read answers cross-origin, "
+    "e.g. https://notebook.example.org (CORS is off by default).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    callback=_hosts,
+    metavar="NAME",
+    help="Also answer requests whose Host header is NAME (repeatable), e.g. kg.example.org "
+    "behind a reverse proxy. Only 127.0.0.1, localhost and [::1] with the port are answered "
+    "by default; any other Host gets HTTP 421 (DNS rebinding).",
+)
+@click.option(
+    "--max-connections",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Connections held at once; one more gets HTTP 503 and is closed.",
 )
 @click.option(
     "--store",
@@ -110,7 +155,10 @@ def serve(
     port: int,
     timeout: float,
     max_rows: int,
+    max_bytes: int,
     allow_origin: str | None,
+    allow_hosts: tuple[str, ...],
+    max_connections: int,
     store: str | None,
     direct: bool,
     sources: tuple[str, ...],
@@ -118,19 +166,31 @@ def serve(
     """Serve the graph (asserted + inferred) over the SPARQL 1.1 Protocol, read-only.
 
     The Oxigraph server (pip install 'msbackpain[server]') runs on an on-disk store holding
-    the bundle and any --source files, on a private loopback port; a gateway in front of it
-    listens on --host:--port (loopback by default). The gateway refuses updates, SERVICE,
-    FROM and deep nesting, caps request bodies and answers, turns a timeout into HTTP 503
-    (never a partial answer), sends no CORS headers unless --allow-origin, and restarts the
-    engine if it dies. Stop it with Ctrl-C. Query it with curl, any SPARQL client, or
+    the bundle and any --source files, on a private loopback address, walled off from the
+    network on Linux; a gateway in front of it listens on --host:--port (loopback by
+    default). The gateway answers only its own Host names, refuses updates, SERVICE, FROM
+    and deep nesting, checks queries in worker processes within --timeout, caps request
+    bodies, answers (rows and bytes) and connections, turns a timeout into HTTP 503 (never a
+    partial answer), sends no CORS headers unless --allow-origin, and replaces the engine
+    when a query runs out of time or it dies, without failing other clients' queries. Stop
+    it with Ctrl-C. Query it with curl, any SPARQL client, or
     msbackpain.load(endpoint="http://127.0.0.1:7878/query").
 
     \b
     Examples:
       msbackpain serve
       msbackpain serve --port 8000 --timeout 10 --store ~/.cache/msbackpain-store
+      msbackpain serve --max-rows 10000 --max-bytes 5000000
+      msbackpain serve --host 0.0.0.0 --allow-host kg.example.org   # behind a proxy
+      msbackpain serve --allow-origin https://notebook.example.org
     """
-    from msbackpain.server import OxigraphServer, build_store, free_port, oxigraph_executable
+    from msbackpain.server import (
+        OxigraphServer,
+        build_store,
+        free_port,
+        oxigraph_executable,
+        private_address,
+    )
 
     executable = oxigraph_executable()  # fail before any work if the server is missing
     if not direct:
@@ -144,6 +204,13 @@ def serve(
             fg="yellow",
             err=True,
         )
+        if not direct and not allow_hosts:
+            click.secho(
+                "warning: only the Host names 127.0.0.1, localhost and [::1] are answered; "
+                "add the names clients use with --allow-host",
+                fg="yellow",
+                err=True,
+            )
     temporary = store is None
     location = (
         Path(tempfile.mkdtemp(prefix="msbackpain-store-")) / "kg" if store is None else Path(store)
@@ -160,10 +227,28 @@ def serve(
             )
             _run_direct(engine, timeout)
         else:
-            engine = OxigraphServer(
-                location, host="127.0.0.1", port=free_port(), timeout=None, executable=executable
+            from msbackpain.gateway import GatewayConfig
+
+            def new_engine() -> OxigraphServer:
+                address = private_address()
+                return OxigraphServer(
+                    location,
+                    host=address,
+                    port=free_port(address),
+                    timeout=None,
+                    executable=executable,
+                )
+
+            config = GatewayConfig(
+                timeout=timeout,
+                max_rows=max_rows,
+                max_bytes=max_bytes,
+                allow_origin=allow_origin,
+                allow_hosts=allow_hosts,
+                max_connections=_connection_limit(max_connections),
+                on_event=lambda line: click.echo(line, err=True),
             )
-            _run_gateway(engine, host, port, timeout, max_rows, allow_origin)
+            _run_gateway(new_engine, config, host, port)
     finally:
         if temporary:
             shutil.rmtree(location.parent, ignore_errors=True)
@@ -184,45 +269,74 @@ def _announce(url: str, detail: str) -> None:
     click.echo("Press Ctrl-C to stop.")
 
 
-def _run_gateway(
-    engine: Any, host: str, port: int, timeout: float, max_rows: int, allow_origin: str | None
-) -> None:
+def _connection_limit(wanted: int) -> int:
+    """Raise the open-file limit as far as allowed; keep ``wanted`` connections below it."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + 256  # the engine connections, guard workers, logs and the store
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < need:
+        limit = max(16, soft - 256)
+        click.secho(
+            f"warning: the open-file limit is {soft}: holding at most {limit} connections",
+            fg="yellow",
+            err=True,
+        )
+        return limit
+    return wanted
+
+
+def _run_gateway(engine: Callable[[], Any], config: Any, host: str, port: int) -> None:
     import asyncio
 
-    from msbackpain.gateway import GatewayConfig, serve_forever
-
-    config = GatewayConfig(
-        upstream=engine.url, timeout=timeout, max_rows=max_rows, allow_origin=allow_origin
-    )
+    from msbackpain._engines import EnginePool
+    from msbackpain.gateway import serve_forever
 
     async def main() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await loop.run_in_executor(None, engine.start)
+        engines = EnginePool(
+            engine,
+            max_bytes=config.max_bytes,
+            on_event=config.on_event,
+            drain=config.timeout + 1.0,
+        )
         try:
+            await engines.start()
             return await serve_forever(
-                engine,
+                engines,
                 config,
                 host,
                 port,
                 stop=stop,
-                on_event=lambda line: click.echo(line, err=True),
                 on_ready=lambda: _announce(
                     _endpoint(host, port),
-                    f"read-only, guarded; queries stopped after {timeout:g} s; "
-                    f"answers capped at {max_rows} rows; engine pid {engine.pid}",
+                    f"read-only, guarded; queries stopped after {config.timeout:g} s; "
+                    f"answers capped at {config.max_rows} rows and {config.max_bytes} bytes; "
+                    f"engine pid {engines.engine.pid}",
                 ),
             )
         finally:
-            await loop.run_in_executor(None, engine.stop)
+            await engines.close()
 
     try:
         asyncio.run(main())
     except OSError as err:
         reason = str(err.strerror or err).rsplit("): ", 1)[-1]  # asyncio names the address again
         raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
+    except BackendError as err:
+        raise UserError(f"the SPARQL engine is gone: {err}") from None
     click.echo("stopped", err=True)
 
 

@@ -23,6 +23,7 @@ pytest.importorskip("aiohttp")
 
 from aiohttp import web
 
+from msbackpain._guardpool import GuardPool
 from msbackpain.gateway import GatewayConfig, run
 
 ROWS = {
@@ -80,11 +81,26 @@ def _engine_app(engine: FakeEngine) -> web.Application:
     return app
 
 
-@pytest.fixture
-def gateway() -> Iterator[Callable[..., Running]]:
+@pytest.fixture(scope="module")
+def checking() -> Iterator[tuple[asyncio.AbstractEventLoop, GuardPool]]:
+    """One event loop and one pool of guard workers for the module (workers take a second)."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+    pool = GuardPool()
+    asyncio.run_coroutine_threadsafe(pool.start(), loop).result(60)
+    yield loop, pool
+    asyncio.run_coroutine_threadsafe(pool.close(), loop).result(30)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+@pytest.fixture
+def gateway(
+    checking: tuple[asyncio.AbstractEventLoop, GuardPool],
+) -> Iterator[Callable[..., Running]]:
+    loop, pool = checking
     runners: list[Any] = []
 
     def start(**options: Any) -> Running:
@@ -103,7 +119,7 @@ def gateway() -> Iterator[Callable[..., Running]]:
             config = GatewayConfig(
                 upstream=f"http://127.0.0.1:{engine_port}/query", on_timeout=restart, **options
             )
-            gateway_runner = await run(config, "127.0.0.1", 0)
+            gateway_runner = await run(config, "127.0.0.1", 0, guard=pool)
             runners.extend([gateway_runner, engine_runner])
             port = gateway_runner.addresses[0][1]
             return f"http://127.0.0.1:{port}"
@@ -114,9 +130,6 @@ def gateway() -> Iterator[Callable[..., Running]]:
     yield start
     for runner in runners:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.close()
 
 
 def _get(
@@ -285,3 +298,76 @@ def test_post_forms_and_missing_queries(gateway: Callable[..., Running]) -> None
         f"{running.url}/query", data=b"x", headers={"Content-Type": "text/plain"}
     )
     assert _send(odd)[0] == 415
+
+
+def test_the_byte_cap(gateway: Callable[..., Running]) -> None:
+    running = gateway(max_bytes=500)
+    running.engine.mode = "many"  # 50 rows, about 2 KB
+    status, _, body = _get(running.url, SELECT)
+    assert status == 422
+    assert json.loads(body)["message"] == (
+        "the answer is larger than 500 bytes (the cap); no partial result"
+    )
+    running.engine.mode = "ok"
+    assert _get(running.url, SELECT)[0] == 200
+
+
+def test_host_names_are_checked(gateway: Callable[..., Running]) -> None:
+    running = gateway(allow_hosts=("KG.example.org",))
+    port = running.url.rsplit(":", 1)[1]
+    for host in ("kg.example.org", f"kg.example.org:{port}", f"localhost:{port}"):
+        assert _get(running.url, SELECT, {"Host": host})[0] == 200, host
+    for host in ("attacker.example", f"attacker.example:{port}", "kg.example.org.evil"):
+        status, _, body = _get(running.url, SELECT, {"Host": host})
+        assert status == 421 and json.loads(body)["error"] == "misdirected-request", host
+    status, _, _ = _send(
+        urllib.request.Request(f"{running.url}/update", method="POST", headers={"Host": "x"})
+    )
+    assert status == 421  # before anything else, on every path
+    assert running.engine.received == [SELECT] * 3
+
+
+def test_a_slow_check_is_a_503_inside_the_timeout(gateway: Callable[..., Running]) -> None:
+    import time
+
+    running = gateway(timeout=1.0)
+    slow = "SELECT ?x WHERE { VALUES ?x { " + " ".join(map(str, range(15_000))) + " } }"
+    results: list[tuple[int, bytes, float]] = []
+
+    def send() -> None:
+        start = time.perf_counter()
+        request = urllib.request.Request(
+            f"{running.url}/query",
+            data=slow.encode(),
+            headers={"Content-Type": "application/sparql-query"},
+        )
+        status, _, body = _send(request)
+        results.append((status, body, time.perf_counter() - start))
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    time.sleep(0.2)
+    start = time.perf_counter()
+    assert _get(running.url, "ASK { ?s ?p ?o }")[0] == 200  # the other lane answers meanwhile
+    assert time.perf_counter() - start < 0.5
+    thread.join(10)
+    status, body, elapsed = results[0]
+    assert status == 503
+    assert json.loads(body)["message"] == "the query could not be checked within 1 s"
+    assert elapsed < 1.8
+    assert running.engine.received == ["ASK { ?s ?p ?o }"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"allow_origin": "https://a.example\r\nX: y"}, "not an origin"),
+        ({"allow_origin": "a.example"}, "not an origin"),
+        ({"allow_hosts": ("a b",)}, "not a host name"),
+    ],
+)
+def test_bad_settings_are_refused(options: dict[str, Any], message: str) -> None:
+    from msbackpain.exceptions import BackendError
+
+    with pytest.raises(BackendError, match=message):
+        GatewayConfig(upstream="http://127.0.0.1:1/query", **options)

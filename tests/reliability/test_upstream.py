@@ -16,7 +16,12 @@ import pytest
 
 pytest.importorskip("httptools")
 
-from msbackpain._upstream import EngineUnavailableError, IncompleteAnswerError, Upstream
+from msbackpain._upstream import (
+    AnswerTooLargeError,
+    EngineUnavailableError,
+    IncompleteAnswerError,
+    Upstream,
+)
 from msbackpain.server import free_port
 
 JSON = "application/sparql-results+json"
@@ -61,13 +66,15 @@ async def _serve(script: Script) -> asyncio.Server:
     return await asyncio.start_server(handle, "127.0.0.1", 0)
 
 
-def _run(script: Script, queries: int = 1, timeout: float = 5.0) -> list[object]:
+def _run(
+    script: Script, queries: int = 1, timeout: float = 5.0, max_bytes: int | None = None
+) -> list[object]:
     """Send ``queries`` queries one after another; return each answer or exception."""
 
     async def main() -> list[object]:
         server = await _serve(script)
         port = server.sockets[0].getsockname()[1]
-        upstream = Upstream(f"http://127.0.0.1:{port}/query")
+        upstream = Upstream(f"http://127.0.0.1:{port}/query", max_bytes=max_bytes)
         outcomes: list[object] = []
         try:
             for _ in range(queries):
@@ -153,3 +160,41 @@ def test_an_engine_that_never_answers_times_out_and_the_connection_is_dropped() 
 def test_only_plain_http_urls_with_a_port(url: str) -> None:
     with pytest.raises(ValueError, match="must be http://host:port/path"):
         Upstream(url)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_an_answer_past_the_byte_cap_stops_being_read(chunked: bool) -> None:
+    row = b'{"t":{"type":"literal","value":"x"}},'
+    body = b'{"head":{"vars":["t"]},"results":{"bindings":[' + row * 5_000 + b"]}}"
+    if chunked:
+        big = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"".join(
+            b"%x\r\n%s\r\n" % (len(part), part)
+            for part in (body[i : i + 4096] for i in range(0, len(body), 4096))
+        )
+        big += b"0\r\n\r\n"
+    else:
+        big = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    script = Script(lambda n: big if n == 1 else OK)
+    outcomes = _run(script, queries=2, max_bytes=10_000)
+    assert isinstance(outcomes[0], AnswerTooLargeError)
+    assert str(outcomes[0]) == "the answer is larger than 10000 bytes"
+    assert outcomes[1].status == 200  # type: ignore[attr-defined]
+    assert script.connections == 2  # the cut connection was closed, never reused
+    (small,) = _run(Script(lambda n: big), max_bytes=len(body))
+    assert small.body == body  # type: ignore[attr-defined]  # exactly at the cap is fine
+
+
+def test_the_verdict_cache_is_bounded_in_entries_and_bytes() -> None:
+    from msbackpain._guardpool import Verdict, VerdictCache
+
+    cache = VerdictCache(max_entries=100, max_bytes=200_000, max_text=50_000)
+    texts = [f"ASK {{ <urn:{i}> ?p ?o }} #" + "x" * 40_000 for i in range(50)]
+    for text in texts:
+        cache.put(text, Verdict("ASK", text))
+    assert cache.size <= 200_000 and len(cache) == 2  # two 80 KB entries fit, not more
+    assert cache.get(texts[-1]) is not None and cache.get(texts[0]) is None  # oldest forgotten
+    cache.put("y" * 60_000, "refused")  # longer than max_text: never kept
+    assert cache.get("y" * 60_000) is None
+    for i in range(500):
+        cache.put(f"ASK {{ <urn:small:{i}> ?p ?o }}", f"refused {i}")
+    assert len(cache) == 100 and cache.get("ASK { <urn:small:499> ?p ?o }") == "refused 499"
