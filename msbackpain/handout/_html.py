@@ -114,8 +114,9 @@ def render(
 <h2 id="source">Source</h2>
 <p>This page sums up one article: <a href="{address}">{escape(source.name)}</a>.</p>
 <p>Its address is {escape(source.address)}.</p>
-<p>The codes in square brackets, such as P12, name the paragraphs of the article each line
-comes from. This page cites these paragraphs:</p>
+<p>The codes in square brackets, such as P12, are paragraph numbers.
+Each one points to the part of the article a line is based on.
+This page cites these paragraphs:</p>
 <ul class="paragraphs">{paragraphs}</ul>
 </section>
 </main>

@@ -59,6 +59,13 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _short(definition: str) -> str:
+    """A definition cut into short sentences at its semicolons (the words stay the same)."""
+    parts = [part.strip() for part in definition.split(";") if part.strip()]
+    text = ". ".join(_cap(part) for part in parts)
+    return text if text.endswith(".") else f"{text}."
+
+
 def _join(labels: Sequence[str]) -> str:
     if len(labels) < 2:
         return "".join(labels)
@@ -80,12 +87,8 @@ class Glossary:
             if not set(entity.categories) & MEDICAL:
                 continue
             self.seen.add(entity.id)
-            text = (
-                f"What {entity.label} means: {entity.definition[:1].lower()}{entity.definition[1:]}"
-            )
-            found.append(
-                Sentence(text if text.endswith(".") else f"{text}.", "definition", terms=(entity,))
-            )
+            text = f"What {entity.label} means: {_short(entity.definition)}"
+            found.append(Sentence(text, "definition", terms=(entity,)))
         return found
 
 
@@ -130,16 +133,15 @@ def section(
     intro: list[Sentence] = []
     if pain.definition:
         glossary.seen.add(pain.id)
-        intro.append(Sentence(f"{_cap(p)}: {pain.definition}", "definition", terms=(pain,)))
+        text = f"What {p} means: {_short(pain.definition)}"
+        intro.append(Sentence(text, "definition", terms=(pain,)))
     for edge in kind_of:
         intro.append(_fact(f"{_cap(edge.subject.label)} is a kind of {p}.", edge))
     blocks = [
         Block("What it is", tuple(_what_it_is(facts, glossary))),
         Block("What may bring it on", tuple(_triggers(facts, glossary, general=bool(kind_of)))),
         Block("What may help", tuple(_treatments(facts, glossary))),
-        Block(
-            "Check first with your doctor or physical therapist", tuple(_cautions(facts, glossary))
-        ),
+        Block("Ask your doctor or physical therapist first", tuple(_cautions(facts, glossary))),
         Block("Things that may clash", tuple(_conflicts(facts.conflicts, glossary))),
         Block("What the article does not say", tuple(_gaps(facts, glossary))),
     ]
@@ -241,7 +243,7 @@ def _treatments(facts: PainFacts, glossary: Glossary) -> list[Item]:
 
 
 def _consult(caution: Relation, consults: Sequence[Relation]) -> list[Sentence]:
-    text = caution.object.definition or f"{_cap(caution.object.label)}."
+    text = _short(caution.object.definition or caution.object.label)
     kind: SentenceKind = "inferred" if _fact(text, caution).inferred else "fact"
     found = [Sentence(text, kind, (caution,), (caution.object,))]
     if consults:
