@@ -47,7 +47,7 @@ def handout(
         >>> import msbackpain
         >>> page = msbackpain.load().handout(["Lhermitte's sign"])
         >>> [s.text for s in page.sentences if s.kind == "combined"][:3]
-        ["Heated-pool therapy involves heat.", "Heat may bring on Lhermitte's sign.", \
+        ['Heated-pool therapy involves heat.', "Heat may bring on Lhermitte's sign.", \
 'So ask your doctor before you try heated-pool therapy.']
     """
     from msbackpain.handout._facts import ancestors, pain_facts, resolve, source_of

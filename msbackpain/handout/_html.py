@@ -22,6 +22,7 @@ a { color: #0b4f8a; }
 ul { padding-left: 1.3rem; margin: .2rem 0 .6rem; }
 li { margin: .25rem 0; }
 p { margin: .3rem 0; }
+.lead { font-size: 1.05em; }
 .notice { border: 2px solid #1a1a1a; padding: .5rem .8rem; }
 .cite { font-size: .85em; white-space: nowrap; }
 .mark { font-weight: bold; }
@@ -45,9 +46,9 @@ def _cite(sentence: Sentence) -> str:
     return f' <span class="cite">[{links}]</span>'
 
 
-def _sentence(sentence: Sentence) -> str:
+def _sentence(sentence: Sentence, *, lead: bool = False) -> str:
     text = escape(sentence.text)
-    if sentence.kind == "definition" and sentence.text.startswith("What "):
+    if sentence.kind == "definition" and not lead:
         return f'<span class="explain">{text}{_cite(sentence)}</span>'
     return f"{text}{_cite(sentence)}"
 
@@ -67,7 +68,7 @@ def _section(section: PainSection, index: int) -> str:
         f'<section class="pain" aria-labelledby="{head}">',
         f'<h2 id="{head}">{escape(section.pain.label[:1].upper() + section.pain.label[1:])}</h2>',
     ]
-    parts.extend(f"<p>{_sentence(s)}</p>" for s in section.intro)
+    parts.extend(f'<p class="lead">{_sentence(s, lead=True)}</p>' for s in section.intro)
     for block in section.blocks:
         parts.append(f"<h3>{escape(block.title)}</h3>")
         parts.append("<ul>" + "".join(_item(i) for i in block.items) + "</ul>")
