@@ -136,6 +136,9 @@ def test_inferred_items_are_marked(kg: msbackpain.KnowledgeGraph) -> None:
     )
     assert baclofen.inferred and baclofen.sentences[0].kind == "inferred"
     assert baclofen.sentences[1].text == templates._INFERRED_NOTE
+    # P28's caution reaches spasticity through three drugs, but is said once.
+    cautions = _block(page, "spasticity", "Ask your doctor or physical therapist first")
+    assert len(cautions) == len(set(cautions)) and any("medication" in c for c in cautions)
     for section in page.sections:
         for block in section.blocks:
             for item in block.items:
@@ -307,3 +310,24 @@ def test_cli_handout(tmp_path: Path) -> None:
         bad = runner.invoke(main, ["handout", "spasticity", "-o", str(target)])
         assert bad.exit_code == 1 and message in bad.output, bad.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["h.html"]
+
+
+HOSTILE_TTL = """\
+@prefix msbp: <https://w3id.org/msbackpain/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+msbp:EvilImage a msbp:Factor ; rdfs:label "<img src=x onerror=alert(1)>" .
+msbp:EvilImage msbp:triggers msbp:LhermittesSign .
+"""
+
+
+def test_uncited_facts_of_your_own_data_stay_out(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.ttl"
+    extra.write_text(HOSTILE_TTL, encoding="utf-8")
+    kg = msbackpain.load(extra)
+    assert "<img src=x onerror=alert(1)>" in {
+        r.subject.label for r in kg.triggers_of("Lhermitte's sign")
+    }
+    page = kg.handout(["Lhermitte's sign"])
+    assert "onerror" not in page.html and "src=x" not in page.html
+    assert all(s.paragraphs for s in page.sentences if s.edges)

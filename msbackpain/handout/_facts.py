@@ -102,7 +102,7 @@ class _Stated:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.by_subject: dict[tuple[str, str], list[Relation]] = {}
         self.by_object: dict[tuple[str, str], list[Relation]] = {}
-        for r in kg.edges(inferred=False):
+        for r in filter(_cited, kg.edges(inferred=False)):
             self.by_subject.setdefault((r.subject.id, r.predicate), []).append(r)
             self.by_object.setdefault((r.object.id, r.predicate), []).append(r)
 
@@ -122,8 +122,13 @@ def _sorted(relations: Iterable[Relation]) -> tuple[Relation, ...]:
     )
 
 
+def _cited(relation: Relation) -> bool:
+    """True for an edge that cites paragraphs; an uncited fact never reaches a handout."""
+    return relation.evidence is not None and bool(relation.evidence.paragraphs)
+
+
 def _keep(relations: Iterable[Relation], inferred: bool) -> list[Relation]:
-    return [r for r in relations if inferred or is_stated(r)]
+    return [r for r in relations if (inferred or is_stated(r)) and _cited(r)]
 
 
 def ancestors(kg: KnowledgeGraph, pain: Entity) -> tuple[Entity, ...]:
@@ -157,7 +162,8 @@ def pain_facts(kg: KnowledgeGraph, pain: Entity, *, inferred: bool = False) -> P
         treatment, factor = str(row["treatment"]), str(row["factor"])
         involves = kg.relation((treatment, "msbp:involvesFactor", factor))
         triggers = kg.relation((factor, "msbp:triggers", pain.id))
-        if inferred or (is_stated(involves) and is_stated(triggers)):
+        cited = _cited(involves) and _cited(triggers)
+        if cited and (inferred or (is_stated(involves) and is_stated(triggers))):
             try:
                 aggravates: Relation | None = kg.relation((treatment, "msbp:mayAggravate", pain.id))
             except KeyError:

@@ -31,7 +31,8 @@ p { margin: .3rem 0; }
 @page { margin: 16mm 15mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  section.pain + section.pain, section.source { break-before: page; }
+  section.pain + section.pain { break-before: page; }
+  section.source { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   li { break-inside: avoid; }
   a { color: #1a1a1a; }
@@ -94,6 +95,20 @@ def render(
         key=lambda p: (len(p), p),
     )
     paragraphs = "".join(f'<li id="{p}">{p}</li>' for p in cited)
+    others = sorted(
+        {
+            name.strip()
+            for sec in sections
+            for b in sec.blocks
+            for i in b.items
+            for s in i.sentences
+            for r in s.edges
+            if r.evidence
+            for name in r.evidence.source.split(";")
+        }
+        - {source.address, "not provided", ""}
+    )
+    more = f"<p>Some lines also rest on: {escape(', '.join(others))}.</p>" if others else ""
     body = "\n".join(_section(s, n) for n, s in enumerate(sections, 1))
     address = escape(source.address, quote=True)
     return f"""<!DOCTYPE html>
@@ -115,6 +130,7 @@ def render(
 <h2 id="source">Source</h2>
 <p>This page sums up one article: <a href="{address}">{escape(source.name)}</a>.</p>
 <p>Its address is {escape(source.address)}.</p>
+{more}
 <p>The codes in square brackets, such as P12, are paragraph numbers.
 Each one points to the part of the article a line is based on.
 This page cites these paragraphs:</p>

@@ -6,6 +6,7 @@ import html as html_lib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from msbackpain.models import Entity, Relation, is_stated
 
@@ -97,8 +98,16 @@ class Source:
 
     @property
     def name(self) -> str:
-        """The title, or the address when the graph records no title."""
-        return self.title or self.address
+        """The title, or "the article at <host>" when the graph records no title.
+
+        Examples:
+            >>> Source("https://www.example.org/a/b", None).name
+            'the article at www.example.org'
+        """
+        if self.title:
+            return self.title
+        host = urlsplit(self.address).netloc
+        return f"the article at {host}" if host else self.address
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from msbackpain.handout._facts import Conflict, PainFacts, Treatment, modality
 from msbackpain.handout._model import Block, Item, PainSection, Sentence, SentenceKind
-from msbackpain.models import Entity, KnowledgeGap, Relation
+from msbackpain.models import Entity, KnowledgeGap, Relation, is_stated
 
 __all__ = ["Glossary", "notice", "section"]
 
@@ -254,14 +254,16 @@ def _consult(caution: Relation, consults: Sequence[Relation]) -> list[Sentence]:
 
 def _cautions(facts: PainFacts, glossary: Glossary) -> list[Item]:
     items = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[str] = set()
     pairs = list(facts.cautions)
     for treatment in facts.treatments:
         pairs.extend(treatment.cautions)
+    # One item per caution, however many treatments carry it; a stated edge wins.
+    pairs.sort(key=lambda pair: not is_stated(pair[0]))
     for caution, consults in pairs:
-        if caution.key in seen:
+        if caution.object.id in seen:
             continue
-        seen.add(caution.key)
+        seen.add(caution.object.id)
         first, *more = _consult(caution, consults)
         items.append(_item(first, glossary, *more))
     return items
