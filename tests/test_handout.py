@@ -251,15 +251,15 @@ def test_modality_hedges_are_used_when_the_graph_has_them(kg: msbackpain.Knowled
 
     from msbackpain.handout._facts import Treatment
 
-    @dataclass(frozen=True)
-    class Hedged:
-        paragraphs: tuple[str, ...]
-        modality: str
+    @dataclass(frozen=True, slots=True)
+    class Hedged(msbackpain.Evidence):  # the shape Evidence.modality is being given
+        modality: str = ""
 
     edge = kg.treatments_for("neuropathic pain", inferred=False)[0]
-    hedged = type(edge)(
-        edge.subject, edge.predicate, edge.object, Hedged(("P30",), "certain types of")
-    )  # type: ignore[arg-type]
+    assert edge.evidence is not None
+    ev = edge.evidence
+    hedge = Hedged(ev.source, ev.paragraphs, ev.summary, ev.knowledge_level, "certain types of")
+    hedged = type(edge)(edge.subject, edge.predicate, edge.object, hedge)
     sentence = templates._treatment_sentence(Treatment(hedged, (), ()), "neuropathic pain")
     assert sentence.text == f"Certain types of {edge.subject.label} may help with neuropathic pain."
     plain = templates._treatment_sentence(Treatment(edge, (), ()), "neuropathic pain")

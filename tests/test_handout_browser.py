@@ -8,7 +8,6 @@ poppler-utils.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -77,7 +76,7 @@ def _pages(path: Path) -> tuple[int, str]:
     return pages, size
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@pytest.mark.slow
 @pytest.mark.parametrize(("paper", "size"), [("A4", "(A4)"), ("Letter", "(letter)")])
 def test_pdf_prints_every_part_with_a_page_break_between_pain_types(
     tmp_path: Path, paper: str, size: str
@@ -103,6 +102,7 @@ def test_pdf_prints_every_part_with_a_page_break_between_pain_types(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handout.pdf"]
 
 
+@pytest.mark.slow
 def test_cli_writes_a_pdf(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
