@@ -13,7 +13,16 @@ from msbackpain.models import Entity, KnowledgeGap, Relation, is_stated
 if TYPE_CHECKING:
     from msbackpain.knowledge import EntityRef, KnowledgeGraph
 
-__all__ = ["Conflict", "PainFacts", "Treatment", "modality", "pain_facts", "resolve", "source_of"]
+__all__ = [
+    "Conflict",
+    "PainFacts",
+    "Treatment",
+    "ancestors",
+    "modality",
+    "pain_facts",
+    "resolve",
+    "source_of",
+]
 
 _TREATS = frozenset({"msbp:treats", "msbp:alleviates", "msbp:prevents"})
 _CAUSES = frozenset({"msbp:causes", "msbp:contributesTo", "msbp:predisposesTo"})
