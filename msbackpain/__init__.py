@@ -34,6 +34,7 @@ from msbackpain.exceptions import (
     UnknownBackendError,
     UnknownQueryError,
 )
+from msbackpain.handout import Handout
 from msbackpain.knowledge import KnowledgeGraph
 from msbackpain.loading import load
 from msbackpain.models import (
@@ -55,6 +56,7 @@ __all__ = [
     "EntityNotFound",
     "Evidence",
     "ExportError",
+    "Handout",
     "InconsistentOntologyError",
     "KnowledgeGap",
     "KnowledgeGraph",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from msbackpain.careplan import CarePlan, Conflict
+    from msbackpain.handout import Handout
     from msbackpain.models import Path as GraphPath
     from msbackpain.reasoning import Engine, ReasoningReport
     from msbackpain.viz import HtmlGraph, Picture
@@ -690,6 +691,12 @@ mean "Lhermitte's sign"?
             ("plan", pains, inferred), lambda: plan(self, pains, inferred=inferred)
         )
         return result
+
+    def handout(self, pain_types: Iterable[EntityRef], *, inferred: bool = False) -> Handout:
+        """Return a printable plain-language handout (:func:`msbackpain.handout.handout`)."""
+        from msbackpain.handout import handout
+
+        return handout(self, pain_types, inferred=inferred)
 
     def export(
         self, path: str | os.PathLike[str], format: str | None = None, *, inferred: bool = True

@@ -55,9 +55,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from msbackpain.cli import answers, export, lookup, reasoning, serve, sparql, viz
+    from msbackpain.cli import answers, export, handout, lookup, reasoning, serve, sparql, viz
 
-    for module in (answers, lookup, reasoning, sparql, export, serve, viz):
+    for module in (answers, lookup, reasoning, sparql, export, serve, viz, handout):
         for command in module.COMMANDS:
             main.add_command(command)
 
