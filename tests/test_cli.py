@@ -260,9 +260,9 @@ def test_validate_a_file() -> None:
     code, out, _ = run("validate", str(DATA / "broken.ttl"))
     assert code == 0 and "10 statements, syntax OK" in out
     bad = DATA / "article_shingles.txt"
-    code, _, err = run("validate", str(bad), "--format", "x")
-    assert code == 2 and "Invalid value for '--format'" in err  # a usage error
-    code, _, err = run("validate", str(bad), "--format", "turtle")
+    code, _, err = run("validate", str(bad), "--syntax", "x")
+    assert code == 2 and "Invalid value for '--syntax'" in err  # a usage error
+    code, _, err = run("validate", str(bad), "--syntax", "turtle")
     assert code == 1 and err.startswith(f"error: OntologyLoadError: {bad}:")
 
 
@@ -272,7 +272,7 @@ def test_validate_the_bundle_and_reason() -> None:
     assert code == 0 and "SHACL shapes: conform" in out and "HermiT: consistent" in out
     code, out, _ = run("reason", "--json")
     assert code == 0
-    data = json.loads(out[out.index("{") :])
+    data = json.loads(out)
     assert data["consistent"] is True and len(data["inferred_edges"]) == 116
 
 

@@ -1,7 +1,9 @@
 """The ``msbackpain`` command line: a click group whose commands live in one module per family.
 
-Every command parses its arguments, makes one library call and renders the result. Errors of
-the library become one red line on stderr and exit code 1; no traceback reaches the user.
+Every command parses its arguments, makes one library call and renders the result: results on
+stdout, progress and notes on stderr. Every error becomes one red line on stderr,
+``error: <Name>: <message>``, with exit code 1 (2 for a usage error); no traceback reaches
+the user.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 import click
 
 from msbackpain import __version__
-from msbackpain.cli._common import UserError
+from msbackpain.cli._common import UsageProblem, UserError, cli_words
 from msbackpain.exceptions import MsBackPainError
 
 __all__ = ["UserError", "main"]
@@ -27,25 +29,43 @@ Examples:
 
 
 class _Group(click.Group):
-    """A click group that turns library errors into one-line messages with exit code 1."""
+    """A click group that turns every error into one line, ``error: <Name>: <message>``.
+
+    Library errors and files that cannot be read exit with code 1, usage errors (a wrong flag
+    or argument) with code 2, and a bug of ours says so; no traceback reaches the user.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except UserError:
+            raise
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx is not None else "msbackpain"
+            message = f"{err.format_message()} (see '{where} --help')"
+            raise UsageProblem(message) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except MsBackPainError as err:
-            raise UserError(f"{type(err).__name__}: {err}") from None
-        except (OSError, ValueError) as err:  # a file or value problem the library passed up
-            raise UserError(str(err)) from None
+            raise UserError(cli_words(str(err)), name=type(err).__name__) from None
+        except OSError as err:  # a file the command was pointed at cannot be read or written
+            raise UserError(_os_message(err), name=type(err).__name__) from None
+        except ValueError as err:  # a value the library refused without a project error
+            raise UserError(str(err), name=type(err).__name__) from None
         except KeyboardInterrupt:
             raise click.exceptions.Abort from None
         except Exception as err:  # noqa: BLE001 - never show a traceback; say it is ours to fix
-            message = f"internal error ({type(err).__name__}: {err}); please report it"
-            raise UserError(message) from None
+            message = f"{type(err).__name__}: {err}; please report it"
+            raise UserError(message, name="InternalError") from None
+
+
+def _os_message(err: OSError) -> str:
+    if err.filename is not None and err.strerror:
+        return f"{err.filename}: {err.strerror.lower()}"
+    return str(err)
 
 
 @click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
