@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from msbackpain import __version__
-from msbackpain.cli._common import UsageProblem, UserError, cli_words
+from msbackpain.cli._common import CliUsageError, UserError, cli_words
 from msbackpain.exceptions import MsBackPainError
 
 __all__ = ["UserError", "main"]
@@ -43,7 +43,7 @@ class _Group(click.Group):
         except click.UsageError as err:
             where = err.ctx.command_path if err.ctx is not None else "msbackpain"
             message = f"{err.format_message()} (see '{where} --help')"
-            raise UsageProblem(message) from None
+            raise CliUsageError(message) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly

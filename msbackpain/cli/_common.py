@@ -17,7 +17,7 @@ __all__ = [
     "ASSERTED_OPTION",
     "GRAPH_OPTIONS",
     "SOURCE_OPTION",
-    "UsageProblem",
+    "CliUsageError",
     "UserError",
     "cli_words",
     "format_options",
@@ -68,7 +68,7 @@ class UserError(click.ClickException):
         click.secho(f"error: {self.name}: {self.format_message()}", fg="red", err=True, file=file)
 
 
-class UsageProblem(UserError):
+class CliUsageError(UserError):
     """A wrong flag or argument, shown like every other error but with exit code 2."""
 
     exit_code = 2

@@ -38,6 +38,17 @@ _LEGEND_COLUMNS = 4
 _FONT = 6.0
 _MARKER = 7.0
 _MAX_PIXELS = 30_000  # keep PNGs below Agg's limit for very tall graphs
+# Labels are laid out with DejaVu Sans (matplotlib ships it, so the layout is the same on every
+# machine) and written into the SVG as text, not glyph paths: searchable, selectable and read
+# by screen readers. A viewer without DejaVu Sans falls back to Verdana (the closest in width),
+# then the usual sans-serif fonts.
+FONTS = ("DejaVu Sans", "Verdana", "Bitstream Vera Sans", "Arial", "Helvetica")
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "msbackpain",  # stable ids: regenerated SVGs differ only if needed
+    "font.family": ["sans-serif"],
+    "font.sans-serif": list(FONTS),
+}
 
 
 class Picture:
@@ -77,13 +88,7 @@ class Picture:
 
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        with mpl.rc_context(
-            {
-                "svg.fonttype": "path",  # glyphs as paths: the same picture whatever the fonts
-                "svg.hashsalt": "msbackpain",  # stable ids: regenerated SVGs differ only if needed
-                "font.family": "DejaVu Sans",
-            }
-        ):
+        with mpl.rc_context(_RC):
             self.figure.savefig(buffer, format=fmt, dpi=self.dpi, metadata=metadata)
         return buffer.getvalue()
 
@@ -159,11 +164,26 @@ def draw(
         <Picture 5 nodes, 10 edges, 1654x... px>
     """
     try:
-        from matplotlib.figure import Figure
+        import matplotlib as mpl
     except ImportError as err:
         raise MissingExtraError("Drawing a static picture", "viz") from err
 
     shown = select(graph, focus=focus, depth=depth, inferred=inferred)
+    with mpl.rc_context(_RC):  # text takes its font when made: make it with ours
+        return _draw(shown, focus, inferred, title, edge_labels, width, dpi)
+
+
+def _draw(
+    shown: nx.MultiDiGraph,
+    focus: str | None,
+    inferred: bool,
+    title: str | None,
+    edge_labels: bool | None,
+    width: float,
+    dpi: float,
+) -> Picture:
+    from matplotlib.figure import Figure
+
     layout = layered(shown)
     legend = _legend_handles(shown)
     legend_height = math.ceil(len(legend) / _LEGEND_COLUMNS) * _LEGEND_ROW + 0.12
@@ -203,6 +223,7 @@ def draw(
         ha="left",
         va="top",
         fontsize=10,
+        parse_math=False,
         fontweight="bold",
     )
     figure.legend(
@@ -274,6 +295,7 @@ def _draw_nodes(axes: Axes, graph: nx.MultiDiGraph, layout: Layout, *, wrap: int
             zorder=4,
             bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.8},
             gid="label" + gid[4:],
+            parse_math=False,  # a "$" in a label is a dollar sign, not TeX
         )
 
 
@@ -326,6 +348,7 @@ def _draw_edges(axes: Axes, graph: nx.MultiDiGraph, layout: Layout, *, labels: b
                 fontstyle="italic",
                 color=family.colour,
                 zorder=4,
+                parse_math=False,
                 bbox={"boxstyle": "round,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.8},
             )
 
