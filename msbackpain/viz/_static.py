@@ -8,7 +8,7 @@ import re
 import textwrap
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msbackpain.exceptions import ExportError, MissingExtraError
 from msbackpain.viz._layout import layered, node_group
@@ -43,7 +43,7 @@ _MAX_PIXELS = 30_000  # keep PNGs below Agg's limit for very tall graphs
 # by screen readers. A viewer without DejaVu Sans falls back to Verdana (the closest in width),
 # then the usual sans-serif fonts.
 FONTS = ("DejaVu Sans", "Verdana", "Bitstream Vera Sans", "Arial", "Helvetica")
-_RC = {
+_RC: dict[Any, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "msbackpain",  # stable ids: regenerated SVGs differ only if needed
     "font.family": ["sans-serif"],
