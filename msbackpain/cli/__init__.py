@@ -8,15 +8,18 @@ the user.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import Any
+import warnings
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import click
 
 from msbackpain import __version__
 from msbackpain.cli._common import CliUsageError, UserError, cli_words
-from msbackpain.exceptions import MsBackPainError
+from msbackpain.exceptions import MsBackPainError, MsBackPainWarning
 
 __all__ = ["UserError", "main"]
 
@@ -36,6 +39,13 @@ class _Group(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        python_way = warnings.showwarning
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", MsBackPainWarning)
+            warnings.showwarning = functools.partial(_show_warning, python_way)
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError:
@@ -62,13 +72,36 @@ class _Group(click.Group):
             raise UserError(message, name="InternalError") from None
 
 
+def _show_warning(
+    python_way: Callable[..., None],
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show the library's warnings as one yellow line on stderr, ``warning: <Name>: ...``."""
+    if issubclass(category, MsBackPainWarning):
+        click.secho(
+            f"warning: {category.__name__}: {cli_words(str(message))}", fg="yellow", err=True
+        )
+    else:
+        python_way(message, category, filename, lineno, file, line)
+
+
 def _os_message(err: OSError) -> str:
     if err.filename is not None and err.strerror:
         return f"{err.filename}: {err.strerror.lower()}"
     return str(err)
 
 
-@click.group(cls=_Group, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "msbackpain",
+    cls=_Group,
+    epilog=_EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(version=__version__, prog_name="msbackpain", message="%(prog)s %(version)s")
 def main() -> None:
     """Ask the MS back-pain knowledge graph: causes, triggers, treatments and why."""
