@@ -59,14 +59,25 @@ def table_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
-def _column_widths(natural: Sequence[int], width: int | None) -> list[int]:
-    """Share ``width`` among columns: narrow ones keep their width, wide ones share the rest."""
+def _column_widths(
+    natural: Sequence[int], width: int | None, *, prose: Sequence[bool] | None = None
+) -> list[int]:
+    """Share ``width`` among columns: narrow ones keep their width, wide ones share the rest.
+
+    Columns of ``prose`` (cells with spaces) are shrunk first, so ids and labels stay whole
+    while there is room for them.
+    """
     widths = list(natural)
-    if width is None:
+    if width is None or sum(widths) + 2 * (len(widths) - 1) <= width:
         return widths
+    if prose is not None and any(prose):
+        fixed = sum(w for w, p in zip(widths, prose, strict=True) if not p)
+        flexible = [w for w, p in zip(widths, prose, strict=True) if p]
+        room = width - fixed - 2 * (len(widths) - len(flexible))
+        if room >= len(flexible) * (_MIN_COLUMN + 2):
+            shared = iter(_column_widths(flexible, room))
+            return [next(shared) if p else w for w, p in zip(widths, prose, strict=True)]
     room = width - 2 * (len(widths) - 1)
-    if sum(widths) <= room:
-        return widths
     wide = sorted(range(len(widths)), key=lambda i: widths[i])
     while wide:
         share = room // len(wide)
@@ -74,8 +85,7 @@ def _column_widths(natural: Sequence[int], width: int | None) -> list[int]:
             break
         room -= widths[wide.pop(0)]  # fits in its share: keep it whole
     for position, i in enumerate(wide):
-        rest = len(wide) - position
-        widths[i] = max(_MIN_COLUMN, room // rest)
+        widths[i] = max(_MIN_COLUMN, room // (len(wide) - position))
         room -= widths[i]
     return widths
 
@@ -93,7 +103,8 @@ def _table(rows: Sequence[Row], columns: Sequence[str], *, width: int | None = N
         return ""
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     natural = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-    widths = _column_widths(natural, width)
+    prose = [any(" " in line[i] for line in cells) for i in range(len(columns))]
+    widths = _column_widths(natural, width, prose=prose)
     head = "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))
     lines = [head.rstrip()]
     for line in cells:
