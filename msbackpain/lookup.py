@@ -236,8 +236,8 @@ class EntityIndex:
         scored: list[tuple[float, str, Entity]] = []
         for entity in self.entities.values():
             score = _score(entity, key, words)
-            if score == 0 and entity.id in close:
-                score = 30.0 - close[entity.id] / (limit + 1)
+            if entity.id in close and score < 60:  # what suggest() offers leads the fuzzy ones
+                score = max(score, 50.0 - close[entity.id] / (limit + 1))
             if score > 0:
                 scored.append((-score, entity.label.casefold(), entity))
         scored.sort(key=lambda t: (t[0], t[1]))

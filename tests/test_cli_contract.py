@@ -10,8 +10,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -154,7 +156,7 @@ def test_validate_reports_each_step_on_stderr() -> None:
 # -- where the graph comes from: --backend, --endpoint, --source ------------------------------
 
 
-def _commands() -> dict[str, object]:
+def _commands() -> dict[str, click.Command]:
     return dict(main.commands)
 
 
@@ -186,7 +188,7 @@ def test_oxigraph_backend_gives_the_same_answers() -> None:
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> object:
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from msbackpain.server import OxigraphServer, build_store, free_port
 
     store = build_store(tmp_path_factory.mktemp("endpoint") / "kg")
@@ -408,3 +410,30 @@ def test_library_warnings_are_one_yellow_line(monkeypatch: pytest.MonkeyPatch) -
     code, out, err = invoke("gaps", "--json")
     assert code == 0 and json.loads(out) == []
     assert err == "warning: MsBackPainWarning: pass --allow-network to see it\n"
+
+
+# -- one entity resolver ----------------------------------------------------------------------
+
+
+def test_search_forgives_the_typo_that_show_suggests() -> None:
+    code, out, err = invoke("show", "lhermite")
+    assert code == 1 and 'did you mean "Lhermitte\'s sign"' in err
+    code, out, _ = invoke("search", "lhermite", "--json")
+    assert code == 0 and json.loads(out)[0]["label"] == "Lhermitte's sign"
+
+
+def test_what_an_error_suggests_a_search_finds_first(kg: msbackpain.KnowledgeGraph) -> None:
+    """For every entity, a one-letter typo of its label: search leads with the suggestion."""
+    checked = 0
+    for entity in kg.index.entities.values():
+        label = entity.label
+        if len(label) < 5:
+            continue
+        typo = label[: len(label) // 2] + label[len(label) // 2 + 1 :]
+        try:
+            kg.entity(typo)
+        except msbackpain.EntityNotFound as err:
+            assert err.suggestions, typo
+            assert kg.search(typo)[0].label == err.suggestions[0], typo
+            checked += 1
+    assert checked > 90
