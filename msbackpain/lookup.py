@@ -233,18 +233,24 @@ class EntityIndex:
         if not key:
             return []
         close = {entity_id: rank for rank, entity_id in enumerate(self._close(key, limit))}
+        scores = {entity.id: _score(entity, key, words) for entity in self.entities.values()}
+        # Typos are forgiven only when no name holds the text itself; then what suggest()
+        # offers leads the fuzzy matches.
+        forgive = not any(direct >= 60 for direct, _ in scores.values())
         scored: list[tuple[float, str, Entity]] = []
         for entity in self.entities.values():
-            score = _score(entity, key, words)
-            if entity.id in close and score < 60:  # what suggest() offers leads the fuzzy ones
-                score = max(score, 50.0 - close[entity.id] / (limit + 1))
+            direct, fuzzy = scores[entity.id]
+            if forgive and entity.id in close:
+                fuzzy = max(fuzzy, 50.0 - close[entity.id] / (limit + 1))
+            score = max(direct, fuzzy) if forgive else direct
             if score > 0:
                 scored.append((-score, entity.label.casefold(), entity))
         scored.sort(key=lambda t: (t[0], t[1]))
         return [entity for _, _, entity in scored[:limit]]
 
 
-def _score(entity: Entity, key: str, words: set[str]) -> float:
+def _score(entity: Entity, key: str, words: set[str]) -> tuple[float, float]:
+    """Return how well ``entity`` matches: by its names and definition, and fuzzily."""
     names = [normalize(entity.label), *(normalize(s) for s in entity.synonyms)]
     score = 0.0
     if key in names or key == normalize(entity.id.partition(":")[2]):
@@ -256,15 +262,10 @@ def _score(entity: Entity, key: str, words: set[str]) -> float:
     if entity.definition and words:
         definition_words = set(_WORD.findall(entity.definition.casefold()))
         score += 10.0 * len(words & definition_words) / len(words)
-    if score == 0:
-        ratio = max(difflib.SequenceMatcher(None, key, n).ratio() for n in names)
-        parts = {
-            w for name in (entity.label, *entity.synonyms) for w in _WORD.findall(name.casefold())
-        }
-        ratio = max(
-            ratio,
-            *(difflib.SequenceMatcher(None, key, w).ratio() for w in parts if len(w) >= 4),
-        )
-        if ratio >= 0.75:
-            score = 40.0 * ratio
-    return score
+    parts = {w for name in (entity.label, *entity.synonyms) for w in _WORD.findall(name.casefold())}
+    ratio = max(
+        *(difflib.SequenceMatcher(None, key, n).ratio() for n in names),
+        *(difflib.SequenceMatcher(None, key, w).ratio() for w in parts if len(w) >= 4),
+        0.0,
+    )
+    return score, 40.0 * ratio if ratio >= 0.75 else 0.0
