@@ -271,6 +271,7 @@ ERRORS = [
         "UsageError: Invalid value for '--format': 'xml' is not one of",
     ),
     (["nope"], 2, "UsageError: No such command 'nope'."),
+    (["--bogus"], 2, "UsageError: No such option '--bogus'. (see 'msbackpain --help')"),
 ]
 
 

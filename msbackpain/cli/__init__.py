@@ -38,6 +38,21 @@ class _Group(click.Group):
     or argument) with code 2, and a bug of ours says so; no traceback reaches the user.
     """
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:  # plain `msbackpain`: the help
+            raise
+        except click.UsageError as err:  # an option of the group itself, e.g. --bogus
+            message = f"{err.format_message()} (see '{info_name or 'msbackpain'} --help')"
+            raise CliUsageError(message) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         python_way = warnings.showwarning
         with warnings.catch_warnings():
