@@ -244,8 +244,8 @@ ERRORS = [
     ),
     (
         ["explain", "baclofen", "baclofen"],
-        2,
-        "UsageError: Invalid value for TARGET: names the same entity as SOURCE (baclofen)",
+        1,
+        "QueryParameterError: explain needs two different entities; both name 'baclofen'",
     ),
     (["query", "SELECT * { ?a ?b }"], 1, "QueryError: malformed SPARQL at line 1, column 12"),
     (

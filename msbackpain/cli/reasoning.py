@@ -88,12 +88,6 @@ def explain(
       msbackpain explain "incorrect use of mobility aids" "back pain" --format json
     """
     kg = knowledge_graph(sources)
-    if kg.entity(source).id == kg.entity(target).id:
-        raise click.BadParameter(
-            f"names the same entity as SOURCE ({kg.entity(source).label}); "
-            "give two different entities",
-            param_hint="TARGET",
-        )
     paths = kg.explain(
         source, target, max_length=max_length, limit=limit, inferred=not asserted_only
     )
