@@ -59,7 +59,7 @@ class UserError(click.ClickException):
     (``UsageError``, ``InternalError``...). The message is kept to one line.
     """
 
-    def __init__(self, message: str, *, name: str = "Error") -> None:
+    def __init__(self, message: str, *, name: str) -> None:
         super().__init__(" ".join(message.split("\n")))
         self.name = name
 

@@ -51,8 +51,7 @@ def export(
     with missing_parents(path):
         written = kg.export(path, fmt, inferred=not asserted_only)
     if as_json:
-        files = [{"path": str(p), "bytes": p.stat().st_size} for p in written]
-        click.echo(json.dumps({"files": files}, indent=2))
+        click.echo(json.dumps({"files": [str(p) for p in written]}, indent=2))
         return
     for file in written:
         click.echo(f"wrote {file} ({file.stat().st_size:,} bytes)")
