@@ -69,7 +69,9 @@ class _Group(click.Group):
             where = err.ctx.command_path if err.ctx is not None else "msbackpain"
             message = f"{err.format_message()} (see '{where} --help')"
             raise CliUsageError(message) from None
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.ClickException as err:  # click's own (a file it could not open...)
+            raise UserError(err.format_message(), name=type(err).__name__) from None
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (| head): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
