@@ -85,7 +85,8 @@ def test_modality_column_is_the_sources_hedge() -> None:
     assert code == 0
     rows = {r["label"]: r["modality"] for r in json.loads(out)["results"]}
     assert rows == {
-        r.subject.label: r.evidence.modality for r in kg.treatments_for("neuropathic pain")
+        r.subject.label: r.evidence and r.evidence.modality
+        for r in kg.treatments_for("neuropathic pain")
     }
     header = run("treatments", "neuropathic pain", "--format", "csv")[1].splitlines()[0]
     assert "modality" in header.split(",")

@@ -62,15 +62,23 @@ def evidence_of(*args: str) -> list[str]:
 
 
 def table_lines(shown: str) -> list[str]:
-    """The table's lines, without the notes on what the source leaves unstated below it."""
-    return [line for line in shown.splitlines() if not line.startswith("Not stated in the source")]
+    """The table's lines, without the notes below it (conflicts, what the source leaves out)."""
+    notes = ("Not stated in the source", "! Conflict")
+    return [line for line in shown.splitlines() if not line.startswith(notes)]
 
 
 def test_a_terminal_table_wraps_to_its_width_and_shows_all_evidence() -> None:
     args = ("treatments", "spasticity")
     shown = on_terminal(*args, columns=80)
     lines = table_lines(shown)
-    assert lines[0].split() == ["LABEL", "RELATION", "INFERRED", "PARAGRAPHS", "EVIDENCE"]
+    assert lines[0].split() == [
+        "LABEL",
+        "RELATION",
+        "MODALITY",
+        "INFERRED",
+        "PARAGRAPHS",
+        "EVIDENCE",
+    ]
     assert max(len(line) for line in lines) <= 80
     assert "…" not in shown
     evidence = evidence_of(*args)
