@@ -173,29 +173,56 @@ class EntityIndex:
             raise EntityNotFound(f"{ref} (ambiguous)", labels)
         raise EntityNotFound(ref, self.suggest(text))
 
-    def suggest(self, text: str, *, limit: int = 3) -> list[str]:
-        """Return labels of entities whose names are close to ``text``."""
-        key = normalize(text)
-        if not key:
-            return []
+    def _close(self, key: str, limit: int) -> list[str]:
+        """Return the ids of the entities with a name close to ``key``, closest first."""
         close = difflib.get_close_matches(key, list(self._keys), n=limit * 2, cutoff=0.6)
         if not close:
             close = [k for k in self._keys if key in k][: limit * 2]
-        labels: list[str] = []
+        ids: list[str] = []
         for candidate in close:
-            label = self.entities[self._keys[candidate][0].entity_id].label
-            if label not in labels:
-                labels.append(label)
-        return labels[:limit]
+            entity_id = self._keys[candidate][0].entity_id
+            if entity_id not in ids:
+                ids.append(entity_id)
+        return ids[:limit]
+
+    def suggest(self, text: str, *, limit: int = 3) -> list[str]:
+        """Return labels of entities whose names are close to ``text``.
+
+        These are the entities :meth:`search` ranks first among its fuzzy matches, so what
+        an error suggests, a search finds.
+
+        Examples:
+            >>> index = EntityIndex.from_rows(
+            ...     [{"entity": "msbp:L", "field": "label", "value": "Lhermitte's sign"}]
+            ... )
+            >>> index.suggest("lhermite")
+            ["Lhermitte's sign"]
+        """
+        key = normalize(text)
+        if not key:
+            return []
+        seen: list[str] = []
+        for entity_id in self._close(key, limit):
+            if self.entities[entity_id].label not in seen:
+                seen.append(self.entities[entity_id].label)
+        return seen
 
     def search(self, text: str, *, limit: int = 10) -> list[Entity]:
         """Return entities ranked by how well their label, synonyms and definition match.
 
         Exact name matches come first, then names that start with or contain the text, then
-        matching words in the definition, then fuzzy matches.
+        matching words in the definition, then fuzzy matches: names or words of names close
+        to the text, and every entity :meth:`suggest` would offer, so typos are forgiven.
 
         Raises:
             QueryError: if ``text`` is longer than :data:`MAX_SEARCH_LENGTH` characters.
+
+        Examples:
+            >>> index = EntityIndex.from_rows(
+            ...     [{"entity": "msbp:L", "field": "label", "value": "Lhermitte's sign"}]
+            ... )
+            >>> [e.label for e in index.search("lhermite")]
+            ["Lhermitte's sign"]
         """
         if len(text) > MAX_SEARCH_LENGTH:
             limit = MAX_SEARCH_LENGTH
@@ -205,16 +232,25 @@ class EntityIndex:
         words = set(_WORD.findall(text.casefold()))
         if not key:
             return []
+        close = {entity_id: rank for rank, entity_id in enumerate(self._close(key, limit))}
+        scores = {entity.id: _score(entity, key, words) for entity in self.entities.values()}
+        # Typos are forgiven only when no name holds the text itself; then what suggest()
+        # offers leads the fuzzy matches.
+        forgive = not any(direct >= 60 for direct, _ in scores.values())
         scored: list[tuple[float, str, Entity]] = []
         for entity in self.entities.values():
-            score = _score(entity, key, words)
+            direct, fuzzy = scores[entity.id]
+            if forgive and entity.id in close:
+                fuzzy = max(fuzzy, 50.0 - close[entity.id] / (limit + 1))
+            score = max(direct, fuzzy) if forgive else direct
             if score > 0:
                 scored.append((-score, entity.label.casefold(), entity))
         scored.sort(key=lambda t: (t[0], t[1]))
         return [entity for _, _, entity in scored[:limit]]
 
 
-def _score(entity: Entity, key: str, words: set[str]) -> float:
+def _score(entity: Entity, key: str, words: set[str]) -> tuple[float, float]:
+    """Return how well ``entity`` matches: by its names and definition, and fuzzily."""
     names = [normalize(entity.label), *(normalize(s) for s in entity.synonyms)]
     score = 0.0
     if key in names or key == normalize(entity.id.partition(":")[2]):
@@ -226,8 +262,10 @@ def _score(entity: Entity, key: str, words: set[str]) -> float:
     if entity.definition and words:
         definition_words = set(_WORD.findall(entity.definition.casefold()))
         score += 10.0 * len(words & definition_words) / len(words)
-    if score == 0:
-        ratio = max(difflib.SequenceMatcher(None, key, n).ratio() for n in names)
-        if ratio >= 0.75:
-            score = 40.0 * ratio
-    return score
+    parts = {w for name in (entity.label, *entity.synonyms) for w in _WORD.findall(name.casefold())}
+    ratio = max(
+        *(difflib.SequenceMatcher(None, key, n).ratio() for n in names),
+        *(difflib.SequenceMatcher(None, key, w).ratio() for w in parts if len(w) >= 4),
+        0.0,
+    )
+    return score, 40.0 * ratio if ratio >= 0.75 else 0.0

@@ -345,10 +345,11 @@ def test_cli_export(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["kg.pdf"], "error: ExportError: cannot tell the export format of"),
-        (["missing/kg.ttl"], "error: ExportError: cannot write"),
+        (["a-file/kg.ttl"], "error: ExportError: cannot write"),  # missing folders are made
     ],
 )
 def test_cli_export_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     code, out, err = _cli("export", *(str(tmp_path / a) for a in args))
     assert code == 1 and out == ""
     lines = err.strip().splitlines()

@@ -146,7 +146,7 @@ def test_serve_reports_a_busy_port_in_one_line() -> None:
         )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert lines == [f"error: cannot listen on 127.0.0.1:{port}: address already in use"]
+    assert lines == [f"error: OSError: cannot listen on 127.0.0.1:{port}: address already in use"]
     assert "Traceback" not in result.stderr
 
 

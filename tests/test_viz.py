@@ -312,6 +312,26 @@ def test_unknown_focus_suggests_labels(kg: msbackpain.KnowledgeGraph) -> None:
         kg.visualize(focus="no such thing")
 
 
+def test_viz_resolves_names_as_the_knowledge_graph_does(
+    tmp_path: Path, kg: msbackpain.KnowledgeGraph
+) -> None:
+    G = kg.to_networkx()
+    for name in ("lhermittes sign", "LHERMITTE\u2019S-SIGN", kg["Lhermitte's sign"].iri):
+        assert (
+            viz.draw(G, focus=name, depth=1).svg()
+            == kg.draw(tmp_path / "l.svg", focus=name, depth=1).svg()
+        )
+        assert set(viz.select(G, focus=name, depth=1)) == set(
+            viz.select(G, focus="msbp:LhermittesSign", depth=1)
+        )
+    for typo in ("spastisity", "lhermite", "baclofin"):
+        with pytest.raises(EntityNotFound) as from_kg:
+            kg.entity(typo)
+        with pytest.raises(EntityNotFound) as from_viz:
+            viz.select(G, focus=typo)
+        assert from_viz.value.suggestions[0] == from_kg.value.suggestions[0], typo
+
+
 def test_select_does_not_change_the_graph(kg: msbackpain.KnowledgeGraph) -> None:
     G = kg.to_networkx()
     before = (G.number_of_nodes(), G.number_of_edges())
@@ -337,6 +357,76 @@ def test_svg_of_a_neighbourhood(tmp_path: Path, kg: msbackpain.KnowledgeGraph) -
     kg.draw(target, focus="Lhermitte's sign", depth=1, inferred=False)
     expected = neighbours_by_hand(kg, "msbp:LhermittesSign", 1, inferred=False)
     assert set(svg_node_ids(target.read_text(encoding="utf-8"))) == {slug(n) for n in expected}
+
+
+def svg_labels(svg: str) -> dict[str, str]:
+    """Map each node's slug to the text of its label, as the SVG holds it."""
+    root = ET.fromstring(svg)  # noqa: S314 - our own picture
+    found = {}
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        gid = group.get("id") or ""
+        if gid.startswith("label-"):
+            texts = group.iter("{http://www.w3.org/2000/svg}text")
+            found["node-" + gid[6:]] = " ".join(t.text or "" for t in texts)
+    return found
+
+
+def test_svg_keeps_labels_as_text(kg: msbackpain.KnowledgeGraph) -> None:
+    G = kg.to_networkx(inferred=False)
+    svg = viz.draw(G, focus="Lhermitte's sign", depth=1, inferred=False).svg()
+    labels = svg_labels(svg)
+    shown = viz.select(G, focus="Lhermitte's sign", depth=1, inferred=False)
+    assert set(labels) == {slug(n) for n in shown}
+    for node in shown:
+        words = G.nodes[node]["label"].split()
+        assert labels[slug(node)].split() == words, node  # wrapped onto lines, every word kept
+    assert "<text" in svg and 'id="DejaVuSans-' not in svg  # no glyphs drawn as paths
+    assert "font-family: 'DejaVu Sans', 'Verdana'" in svg and "sans-serif" in svg
+    assert f"Around {G.nodes['msbp:LhermittesSign']['label']}" in svg  # the title too
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_svg_text_fits_its_label_box_in_a_real_browser(
+    tmp_path: Path, kg: msbackpain.KnowledgeGraph
+) -> None:
+    """Chromium draws the labels with a font as wide as the one they were laid out with."""
+    from playwright.sync_api import sync_playwright
+
+    target = tmp_path / "lhermitte.svg"
+    kg.draw(target, focus="Lhermitte's sign", depth=1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.goto(target.as_uri())
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('g[id^="label-"]')].map(g => ({
+                    id: g.id,
+                    text: [...g.querySelectorAll('text')].map(t => t.textContent).join(' '),
+                    font: getComputedStyle(g.querySelector('text')).fontFamily,
+                    textWidth: Math.max(...[...g.querySelectorAll('text')].map(
+                        t => t.getComputedTextLength())),
+                    boxWidth: g.querySelector('path').getBBox().width,
+                }))"""
+            )
+        finally:
+            browser.close()
+    assert len(boxes) == 31
+    for box in boxes:
+        assert box["text"] and box["font"].startswith('"DejaVu Sans"'), box
+        # the white box behind a label was sized by matplotlib from DejaVu Sans metrics
+        assert 0.8 * box["boxWidth"] <= box["textWidth"] + 1.5 <= 1.1 * box["boxWidth"], box
+
+
+def test_svg_settings_do_not_leak_into_matplotlib() -> None:
+    import matplotlib as mpl
+
+    before = (mpl.rcParams["svg.fonttype"], list(mpl.rcParams["font.family"]))
+    viz.draw(msbackpain.load().to_networkx(), focus="baclofen", depth=1).svg()
+    assert (mpl.rcParams["svg.fonttype"], list(mpl.rcParams["font.family"])) == before
 
 
 def test_png_has_the_a4_size(tmp_path: Path, kg: msbackpain.KnowledgeGraph) -> None:

@@ -5,26 +5,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import sys
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import click
 
+from msbackpain.cli._common import WIDE, format_options
 from msbackpain.models import Entity, KnowledgeGap, QueryResult, Relation
 
-__all__ = ["FORMAT_OPTION", "Format", "echo_rows", "entity_rows", "relation_rows", "rows_of"]
+__all__ = [
+    "FORMAT_OPTION",
+    "Format",
+    "echo_rows",
+    "entity_rows",
+    "relation_rows",
+    "rows_of",
+    "table_width",
+]
 
 Format = Literal["table", "json", "csv", "tsv"]
 Row = Mapping[str, object]
 
-FORMAT_OPTION = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "tsv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+#: ``--format table|json|csv|tsv``, ``--json`` (= ``--format json``) and ``--wide``.
+FORMAT_OPTION = format_options("table", "json", "csv", "tsv", wide=True)
+
+_MIN_COLUMN = 12  # a wrapped column is never narrower than this
 
 
 def _cell(value: object) -> str:
@@ -37,23 +45,83 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _table(rows: Sequence[Row], columns: Sequence[str], *, width: int = 60) -> str:
+def table_width() -> int | None:
+    """Return the width tables wrap to: the terminal's, or ``None`` (no wrapping).
+
+    Tables wrap only when stdout is a terminal and ``--wide`` was not given; piped or
+    redirected output keeps every row on one line, whole.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(WIDE):
+        return None
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _column_widths(
+    natural: Sequence[int], width: int | None, *, prose: Sequence[bool] | None = None
+) -> list[int]:
+    """Share ``width`` among columns: narrow ones keep their width, wide ones share the rest.
+
+    Columns of ``prose`` (cells with spaces) are shrunk first, so ids and labels stay whole
+    while there is room for them.
+    """
+    widths = list(natural)
+    if width is None or sum(widths) + 2 * (len(widths) - 1) <= width:
+        return widths
+    if prose is not None and any(prose):
+        fixed = sum(w for w, p in zip(widths, prose, strict=True) if not p)
+        flexible = [w for w, p in zip(widths, prose, strict=True) if p]
+        room = width - fixed - 2 * (len(widths) - len(flexible))
+        if room >= len(flexible) * (_MIN_COLUMN + 2):
+            shared = iter(_column_widths(flexible, room))
+            return [next(shared) if p else w for w, p in zip(widths, prose, strict=True)]
+    room = width - 2 * (len(widths) - 1)
+    wide = sorted(range(len(widths)), key=lambda i: widths[i])
+    while wide:
+        share = room // len(wide)
+        if widths[wide[0]] > share:
+            break
+        room -= widths[wide.pop(0)]  # fits in its share: keep it whole
+    for position, i in enumerate(wide):
+        widths[i] = max(_MIN_COLUMN, room // (len(wide) - position))
+        room -= widths[i]
+    return widths
+
+
+def _table(rows: Sequence[Row], columns: Sequence[str], *, width: int | None = None) -> str:
+    """Return ``rows`` as an aligned table; cells wider than their column wrap onto more lines.
+
+    Examples:
+        >>> print(_table([{"a": "x", "b": "one two three four"}], ["a", "b"], width=16))
+        A  B
+        x  one two three
+           four
+    """
     if not rows:
         return ""
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in line] for line in cells]
-    widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    natural = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
+    prose = [any(" " in line[i] for line in cells) for i in range(len(columns))]
+    widths = _column_widths(natural, width, prose=prose)
     head = "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))
-    body = [
-        "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip() for line in cells
-    ]
-    return "\n".join([head.rstrip(), *body])
+    lines = [head.rstrip()]
+    for line in cells:
+        wrapped = [
+            textwrap.wrap(cell, w, break_on_hyphens=False) or [""] if len(cell) > w else [cell]
+            for cell, w in zip(line, widths, strict=True)
+        ]
+        for n in range(max(len(parts) for parts in wrapped)):
+            parts = [p[n] if n < len(p) else "" for p in wrapped]
+            lines.append("  ".join(v.ljust(w) for v, w in zip(parts, widths, strict=True)).rstrip())
+    return "\n".join(lines)
 
 
 def echo_rows(
     rows: Sequence[Row], fmt: Format, *, columns: Sequence[str] | None = None, empty: str = ""
 ) -> None:
-    """Print ``rows`` in ``fmt``; tables truncate long cells, the other formats never do."""
+    """Print ``rows`` in ``fmt``; tables wrap long cells to the terminal, never cutting them."""
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
         click.echo(json.dumps(list(rows), indent=2, ensure_ascii=False, default=str))
@@ -68,7 +136,7 @@ def echo_rows(
     if not rows and empty:
         click.echo(empty)
         return
-    click.echo(_table(rows, columns))
+    click.echo(_table(rows, columns, width=table_width()))
 
 
 def relation_rows(

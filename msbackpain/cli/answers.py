@@ -6,7 +6,7 @@ import json
 
 import click
 
-from msbackpain.cli._common import ASSERTED_OPTION, SOURCE_OPTION, knowledge_graph
+from msbackpain.cli._common import ASSERTED_OPTION, GRAPH_OPTIONS, knowledge_graph
 from msbackpain.cli._render import (
     FORMAT_OPTION,
     Format,
@@ -50,7 +50,7 @@ def _answer(relations: RelationList, fmt: Format, *, other: str, what: str) -> N
 
 @click.command("pain-types")
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def pain_types(fmt: Format, sources: tuple[str, ...]) -> None:
     """List the kinds of back pain people with MS experience.
 
@@ -65,7 +65,7 @@ def pain_types(fmt: Format, sources: tuple[str, ...]) -> None:
 @click.argument("condition")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def treatments(condition: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List treatments for CONDITION, each with its evidence.
 
@@ -91,7 +91,7 @@ def treatments(condition: str, asserted_only: bool, fmt: Format, sources: tuple[
 @click.argument("pain")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def triggers(pain: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List what triggers PAIN, and say where the source's list is missing.
 
@@ -108,7 +108,7 @@ def triggers(pain: str, asserted_only: bool, fmt: Format, sources: tuple[str, ..
 @click.argument("condition")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def causes(condition: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List what causes or contributes to CONDITION.
 
@@ -127,7 +127,7 @@ def causes(condition: str, asserted_only: bool, fmt: Format, sources: tuple[str,
 @click.argument("condition")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def qualities(condition: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """Describe CONDITION: how it feels, where, how long and how strong.
 
@@ -148,7 +148,7 @@ def qualities(condition: str, asserted_only: bool, fmt: Format, sources: tuple[s
 @click.argument("treatment")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def benefits(treatment: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List the benefits of TREATMENT.
 
@@ -166,7 +166,7 @@ def benefits(treatment: str, asserted_only: bool, fmt: Format, sources: tuple[st
 @click.argument("subject")
 @ASSERTED_OPTION
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def cautions(subject: str, asserted_only: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """List cautions for a treatment or pain type, who to consult first, and conflicts.
 
@@ -185,7 +185,7 @@ def cautions(subject: str, asserted_only: bool, fmt: Format, sources: tuple[str,
 
 @click.command()
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def gaps(fmt: Format, sources: tuple[str, ...]) -> None:
     """List what the source leaves unstated (lists missing from our copy).
 

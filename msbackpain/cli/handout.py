@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from msbackpain.cli._common import SOURCE_OPTION, UserError, knowledge_graph
+from msbackpain.cli._common import GRAPH_OPTIONS, knowledge_graph
+from msbackpain.exceptions import ExportError
 
 __all__ = ["COMMANDS"]
 
@@ -34,7 +35,7 @@ _SUFFIXES = (".html", ".htm", ".pdf")
     is_flag=True,
     help="Also show facts the reasoner inferred (each marked 'Worked out').",
 )
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def handout(
     pains: tuple[str, ...], output: str, paper: str, inferred: bool, sources: tuple[str, ...]
 ) -> None:
@@ -49,7 +50,7 @@ def handout(
       msbackpain handout spasticity --output - > handout.html
     """
     if output != "-" and Path(output).suffix.lower() not in _SUFFIXES:
-        raise UserError(
+        raise ExportError(
             f"cannot write {output!r}: unknown format {Path(output).suffix or '(no suffix)'!r}; "
             "use .html or .pdf (or - for HTML on stdout)"
         )

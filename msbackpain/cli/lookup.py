@@ -6,7 +6,7 @@ import json
 
 import click
 
-from msbackpain.cli._common import SOURCE_OPTION, knowledge_graph
+from msbackpain.cli._common import GRAPH_OPTIONS, format_options, knowledge_graph
 from msbackpain.cli._render import FORMAT_OPTION, Format, echo_rows, entity_rows
 
 __all__ = ["COMMANDS"]
@@ -16,13 +16,14 @@ __all__ = ["COMMANDS"]
 @click.argument("text")
 @click.option("--limit", default=10, show_default=True, help="Most results to show.")
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def search(text: str, limit: int, fmt: Format, sources: tuple[str, ...]) -> None:
-    """Find entities whose names or definitions match TEXT, best first.
+    """Find entities whose names or definitions match TEXT, best first; typos are forgiven.
 
     \b
     Examples:
       msbackpain search neck
+      msbackpain search lhermite
       msbackpain search "muscle relax" --format json
     """
     results = knowledge_graph(sources).search(text, limit=limit)
@@ -31,18 +32,18 @@ def search(text: str, limit: int, fmt: Format, sources: tuple[str, ...]) -> None
 
 @click.command()
 @click.argument("entity")
-@click.option("--json", "as_json", is_flag=True, help="Print the entity as JSON.")
-@SOURCE_OPTION
-def show(entity: str, as_json: bool, sources: tuple[str, ...]) -> None:
+@format_options("table", "json")
+@GRAPH_OPTIONS
+def show(entity: str, fmt: str, sources: tuple[str, ...]) -> None:
     """Show one ENTITY (label, synonym, CURIE, xref or IRI) with its definition and xrefs.
 
     \b
     Examples:
       msbackpain show "lhermittes sign"
-      msbackpain show HP:0001257 --json
+      msbackpain show HP:0001257 --format json
     """
     e = knowledge_graph(sources).entity(entity)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
         return
     click.secho(f"{e.label}  ({e.id})", bold=True)

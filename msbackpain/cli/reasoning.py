@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
-from msbackpain.cli._common import ASSERTED_OPTION, SOURCE_OPTION, UserError, knowledge_graph
+from msbackpain.cli._common import (
+    ASSERTED_OPTION,
+    GRAPH_OPTIONS,
+    UserError,
+    format_options,
+    knowledge_graph,
+    progress,
+)
 from msbackpain.cli._plans import echo_paths, echo_plan
 
 __all__ = ["COMMANDS"]
 
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+#: ``--format table|json`` and its alias ``--json``.
+JSON_OPTION = format_options("table", "json")
+QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="Do not report progress on stderr.")
 
 
 @click.command()
@@ -23,19 +37,22 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the re
     "--timeout", default=300.0, show_default=True, help="Seconds before the reasoner is stopped."
 )
 @JSON_OPTION
-@SOURCE_OPTION
-def reason(engine: str, timeout: float, as_json: bool, sources: tuple[str, ...]) -> None:
+@QUIET_OPTION
+@GRAPH_OPTIONS
+def reason(engine: str, timeout: float, fmt: str, quiet: bool, sources: tuple[str, ...]) -> None:
     """Run an OWL reasoner (needs Java) and report what it infers from the asserted facts.
+
+    Progress goes to stderr (silence it with --quiet); stdout holds only the report.
 
     \b
     Examples:
       msbackpain reason
-      msbackpain reason --engine pellet --json
+      msbackpain reason --engine pellet --format json
     """
-    with click.progressbar(length=1, label=f"Reasoning with {engine}", file=None) as bar:
-        _, report = knowledge_graph(sources).reason(engine=engine, timeout=timeout)  # type: ignore[arg-type]
-        bar.update(1)
-    if as_json:
+    kg = knowledge_graph(sources)
+    progress(f"reasoning with {engine} (this takes a while)...", quiet=quiet)
+    _, report = kg.reason(engine=engine, timeout=timeout)  # type: ignore[arg-type]
+    if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     click.echo(f"{engine}: consistent, {report.seconds:.2f} s")
@@ -53,14 +70,14 @@ def reason(engine: str, timeout: float, as_json: bool, sources: tuple[str, ...])
 @click.option("--limit", default=5, show_default=True, help="Most paths to show.")
 @ASSERTED_OPTION
 @JSON_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def explain(
     source: str,
     target: str,
     max_length: int,
     limit: int,
     asserted_only: bool,
-    as_json: bool,
+    fmt: str,
     sources: tuple[str, ...],
 ) -> None:
     """Explain how SOURCE leads to or relates to TARGET, with evidence for every step.
@@ -68,12 +85,13 @@ def explain(
     \b
     Examples:
       msbackpain explain baclofen "back pain"
-      msbackpain explain "incorrect use of mobility aids" "back pain" --json
+      msbackpain explain "incorrect use of mobility aids" "back pain" --format json
     """
-    paths = knowledge_graph(sources).explain(
+    kg = knowledge_graph(sources)
+    paths = kg.explain(
         source, target, max_length=max_length, limit=limit, inferred=not asserted_only
     )
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps([p.to_dict() for p in paths], indent=2, ensure_ascii=False))
         return
     if not paths:
@@ -86,19 +104,19 @@ def explain(
 @click.argument("pain_types", nargs=-1, required=True)
 @ASSERTED_OPTION
 @JSON_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def plan(
-    pain_types: tuple[str, ...], asserted_only: bool, as_json: bool, sources: tuple[str, ...]
+    pain_types: tuple[str, ...], asserted_only: bool, fmt: str, sources: tuple[str, ...]
 ) -> None:
     """Build a care plan for a person with the given PAIN_TYPES, flagging conflicts.
 
     \b
     Examples:
       msbackpain plan "Lhermitte's sign" spasticity
-      msbackpain plan "muscle weakness" --json
+      msbackpain plan "muscle weakness" --format json
     """
     care = knowledge_graph(sources).plan(pain_types, inferred=not asserted_only)
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps(care.to_dict(), indent=2, ensure_ascii=False))
         return
     echo_plan(care)
@@ -107,7 +125,7 @@ def plan(
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
-    "--format",
+    "--syntax",
     "rdf_format",
     type=click.Choice(["turtle", "nt", "nquads", "trig", "n3", "xml", "json-ld"]),
     default=None,
@@ -121,47 +139,93 @@ def plan(
     default=None,
     help="Check consistency with HermiT (default: on for the bundle).",
 )
+@JSON_OPTION
+@QUIET_OPTION
 def validate(
-    files: tuple[str, ...], rdf_format: str | None, shapes: bool | None, reasoner: bool | None
+    files: tuple[str, ...],
+    rdf_format: str | None,
+    shapes: bool | None,
+    reasoner: bool | None,
+    fmt: str,
+    quiet: bool,
 ) -> None:
     """Validate RDF FILES strictly, or the bundle (syntax, SHACL shapes, OWL consistency).
 
     Each FILE is parsed with pyoxigraph's strict parsers; the first error is reported with
     its line. With no FILE the bundled ontology is checked with the SHACL shapes and HermiT.
+    Each step is announced on stderr as it starts, with its time when done (--quiet: not).
 
     \b
     Examples:
       msbackpain validate
       msbackpain validate my-facts.ttl --shapes
-      msbackpain validate data.txt --format nt
+      msbackpain validate data.txt --syntax nt --format json
     """
     from msbackpain.loading import bundled_files
-    from msbackpain.validation import check_syntax, validate_shapes
+    from msbackpain.validation import check_syntax
 
+    report: dict[str, Any] = {"files": [], "shapes": None, "reasoner": None}
     paths = [Path(f) for f in files]
     for path in paths:
-        click.echo(f"{path}: {check_syntax(path, format=rdf_format)} statements, syntax OK")
+        statements = check_syntax(path, format=rdf_format)
+        report["files"].append({"path": str(path), "statements": statements})
+        if fmt == "table":
+            click.echo(f"{path}: {statements} statements, syntax OK")
     run_shapes = shapes if shapes is not None else not paths
     run_reasoner = reasoner if reasoner is not None else not paths
-    if not (run_shapes or run_reasoner):
-        return
-    import rdflib
+    if run_shapes or run_reasoner:
+        import rdflib
 
-    graph = rdflib.Graph()
-    for path in [*bundled_files(), *paths]:
-        graph.parse(path, format="turtle" if path.suffix in (".ttl", ".turtle") else None)
-    if run_shapes:
-        report = validate_shapes(graph)
-        if not report.conforms:
-            raise UserError(f"SHACL: {len(report.violations)} violation(s)\n{report.summary()}")
-        click.echo("SHACL shapes: conform")
-    if run_reasoner:
-        from msbackpain.reasoning import infer
+        every = [*bundled_files(), *paths]
+        with _step(f"loading {len(every)} file(s)", quiet):
+            graph = rdflib.Graph()
+            for path in every:
+                graph.parse(path, format="turtle" if path.suffix in (".ttl", ".turtle") else None)
+        if run_shapes:
+            report["shapes"] = _shapes(graph, fmt, quiet)
+        if run_reasoner:
+            from msbackpain.reasoning import infer
 
-        result = infer(graph)
-        click.echo(
-            f"HermiT: consistent ({result.seconds:.2f} s, {len(result.derivations)} inferred facts)"
+            with _step("checking OWL consistency with HermiT", quiet):
+                result = infer(graph)
+            report["reasoner"] = {
+                "engine": "hermit",
+                "consistent": True,
+                "seconds": round(result.seconds, 2),
+                "inferred_facts": len(result.derivations),
+            }
+            if fmt == "table":
+                click.echo(
+                    f"HermiT: consistent ({result.seconds:.2f} s, "
+                    f"{len(result.derivations)} inferred facts)"
+                )
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    if report["shapes"] is not None and not report["shapes"]["conforms"]:
+        count = len(report["shapes"]["violations"])
+        raise UserError(
+            f"{count} violation(s) of the SHACL shapes (listed on stdout)", name="ShapeViolation"
         )
+
+
+def _shapes(graph: Any, fmt: str, quiet: bool) -> dict[str, Any]:
+    from msbackpain.validation import validate_shapes
+
+    with _step("checking the SHACL shapes", quiet):
+        shapes = validate_shapes(graph)
+    if fmt == "table":
+        click.echo("SHACL shapes: conform" if shapes.conforms else shapes.summary())
+    violations = sorted((asdict(v) for v in shapes.violations), key=str)
+    return {"conforms": shapes.conforms, "violations": violations}
+
+
+@contextmanager
+def _step(what: str, quiet: bool) -> Iterator[None]:
+    """Announce a step of ``validate`` on stderr, then say how long it took."""
+    progress(f"validate: {what}...", quiet=quiet)
+    start = time.perf_counter()
+    yield
+    progress(f"validate: {what}: done in {time.perf_counter() - start:.1f} s", quiet=quiet)
 
 
 COMMANDS = [explain, plan, reason, validate]

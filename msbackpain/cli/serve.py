@@ -334,9 +334,9 @@ def _run_gateway(engine: Callable[[], Any], config: Any, host: str, port: int) -
         asyncio.run(main())
     except OSError as err:
         reason = str(err.strerror or err).rsplit("): ", 1)[-1]  # asyncio names the address again
-        raise UserError(f"cannot listen on {host}:{port}: {reason}") from None
+        raise UserError(f"cannot listen on {host}:{port}: {reason}", name="OSError") from None
     except BackendError as err:
-        raise UserError(f"the SPARQL engine is gone: {err}") from None
+        raise UserError(f"the SPARQL engine is gone: {err}", name="BackendError") from None
     click.echo("stopped", err=True)
 
 
@@ -369,7 +369,8 @@ def _run_direct(server: Any, timeout: float) -> None:
     if stopping:
         click.echo("stopped", err=True)
         return
-    raise UserError(f"the Oxigraph server stopped unexpectedly (exit code {code}): {tail}")
+    message = f"the Oxigraph server stopped unexpectedly (exit code {code}): {tail}"
+    raise UserError(message, name="BackendError")
 
 
 def _query_arg() -> str:

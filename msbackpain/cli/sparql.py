@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from msbackpain.cli._common import SOURCE_OPTION, UserError, knowledge_graph
+from msbackpain.cli._common import GRAPH_OPTIONS, UserError, knowledge_graph
 from msbackpain.cli._render import FORMAT_OPTION, Format, echo_rows, rows_of
 
 __all__ = ["COMMANDS"]
@@ -55,7 +56,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str | int]:
     help="A query parameter (repeatable).",
 )
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def run(name: str, params: tuple[str, ...], fmt: Format, sources: tuple[str, ...]) -> None:
     """Run the named query NAME; entity parameters accept labels, CURIEs or IRIs.
 
@@ -81,16 +82,19 @@ def run(name: str, params: tuple[str, ...], fmt: Format, sources: tuple[str, ...
 @click.option(
     "--allow-network",
     is_flag=True,
-    help="Allow SERVICE and FROM (the engine may fetch remote data).",
+    help="Allow SERVICE and FROM: the engine may then fetch data from other servers or files.",
 )
 @FORMAT_OPTION
-@SOURCE_OPTION
+@GRAPH_OPTIONS
 def query(sparql: str, allow_network: bool, fmt: Format, sources: tuple[str, ...]) -> None:
     """Run SPARQL given inline or as a path to a .rq file; known prefixes are predeclared.
+
+    SERVICE and FROM are refused unless --allow-network is given.
 
     \b
     Examples:
       msbackpain query "SELECT ?d WHERE { ?d msbp:memberOfDrugClass ?c }"
+      msbackpain query "ASK { msbp:Heat msbp:triggers msbp:LhermittesSign }" --format json
       msbackpain query my-question.rq --format tsv
     """
     path = Path(sparql)
@@ -98,11 +102,14 @@ def query(sparql: str, allow_network: bool, fmt: Format, sources: tuple[str, ...
         len(sparql) < 512 and "{" not in sparql and path.is_file()
     ):
         if not path.is_file():
-            raise UserError(f"{sparql}: no such query file")
+            raise UserError(f"{sparql}: no such query file", name="FileNotFoundError")
         sparql = path.read_text(encoding="utf-8")
     result = knowledge_graph(sources).query(sparql, allow_network=allow_network)
-    if result.boolean is not None and fmt == "table":
-        click.echo("yes" if result.boolean else "no")
+    if result.boolean is not None:
+        if fmt == "json":
+            click.echo(json.dumps({"boolean": result.boolean}))
+        else:
+            click.echo("yes" if result.boolean else "no")
         return
     echo_rows(rows_of(result), fmt, columns=list(result.variables), empty="No rows.")
 

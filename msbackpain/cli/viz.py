@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
-from msbackpain.cli._common import ASSERTED_OPTION, SOURCE_OPTION, UserError, knowledge_graph
+from msbackpain.cli._common import (
+    ASSERTED_OPTION,
+    GRAPH_OPTIONS,
+    knowledge_graph,
+    missing_parents,
+)
+from msbackpain.exceptions import ExportError
 
 __all__ = ["COMMANDS"]
 
@@ -25,11 +32,20 @@ _PICTURES = (".svg", ".png")
     help="How many relations away from --focus to go.",
 )
 @ASSERTED_OPTION
-@SOURCE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@GRAPH_OPTIONS
 def viz(
-    output: Path, focus: str | None, depth: int, asserted_only: bool, sources: tuple[str, ...]
+    output: Path,
+    focus: str | None,
+    depth: int,
+    asserted_only: bool,
+    as_json: bool,
+    sources: tuple[str, ...],
 ) -> None:
     """Draw the graph to OUTPUT: an offline interactive page (.html) or a picture (.svg, .png).
+
+    --focus takes any name of an entity (label, synonym, CURIE, IRI), like every command.
+    Missing parent folders of OUTPUT are created.
 
     \b
     Examples:
@@ -39,13 +55,18 @@ def viz(
     """
     suffix = output.suffix.lower()
     if suffix not in _PAGES + _PICTURES:
-        raise UserError(
+        raise ExportError(
             f"cannot write {str(output)!r}: unknown format {output.suffix or '(no suffix)'!r}; "
             "use .html, .svg or .png"
         )
     kg = knowledge_graph(sources)
     draw = kg.visualize if suffix in _PAGES else kg.draw
-    made = draw(output, focus=focus, depth=depth, inferred=not asserted_only)
+    with missing_parents(output):
+        made = draw(output, focus=focus, depth=depth, inferred=not asserted_only)
+    if as_json:
+        report = {"path": str(output), "entities": made.nodes, "relations": made.edges}
+        click.echo(json.dumps(report, indent=2))
+        return
     click.echo(f"Wrote {output} ({made.nodes} entities, {made.edges} relations).")
 
 

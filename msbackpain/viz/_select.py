@@ -2,40 +2,51 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
-
-from msbackpain.exceptions import EntityNotFound
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from msbackpain.lookup import EntityIndex
+
 __all__ = ["resolve", "select"]
 
 
+def _index(graph: nx.MultiDiGraph) -> EntityIndex:
+    from msbackpain.lookup import EntityIndex
+    from msbackpain.models import Entity
+
+    entities = {
+        str(node): Entity(
+            id=str(node),
+            iri=str(data.get("iri") or node),
+            label=str(data.get("label") or node),
+            synonyms=tuple(data.get("synonyms") or ()),
+        )
+        for node, data in graph.nodes(data=True)
+    }
+    return EntityIndex(entities)
+
+
 def resolve(graph: nx.MultiDiGraph, ref: str) -> str:
-    """Return the node ``ref`` names: a node id, or a node label (case-insensitive).
+    """Return the node ``ref`` names, as :meth:`msbackpain.KnowledgeGraph.entity` would.
+
+    The one entity resolver (:class:`msbackpain.lookup.EntityIndex`) runs over the nodes'
+    ids, IRIs and labels: case, apostrophes, hyphens and spacing do not matter.
 
     Raises:
-        EntityNotFound: if no node has that id or label (the message suggests close labels).
+        EntityNotFound: if no node has that name (the message suggests close labels).
 
     Examples:
         >>> import networkx as nx
         >>> G = nx.MultiDiGraph()
-        >>> G.add_node("ex:a", label="Heat")
-        >>> resolve(G, "ex:a"), resolve(G, "heat")
-        ('ex:a', 'ex:a')
+        >>> G.add_node("ex:a", label="Lhermitte's sign")
+        >>> resolve(G, "ex:a"), resolve(G, "lhermittes sign"), resolve(G, "LHERMITTE\u2019S-SIGN")
+        ('ex:a', 'ex:a', 'ex:a')
     """
     if ref in graph:
         return ref
-    wanted = ref.casefold()
-    labels: dict[str, str] = {}
-    for node, label in graph.nodes(data="label"):
-        labels.setdefault(str(label or node).casefold(), node)
-    if wanted in labels:
-        return labels[wanted]
-    close = difflib.get_close_matches(wanted, list(labels), n=3)
-    raise EntityNotFound(ref, [str(graph.nodes[labels[c]].get("label", c)) for c in close])
+    return _index(graph).resolve(ref).id
 
 
 def select(
@@ -51,8 +62,9 @@ def select(
 
     Args:
         graph: A graph from :func:`msbackpain.graph.to_networkx`; it is not changed.
-        focus: A node id or label; when given, keep only the nodes within ``depth`` edges
-            of it (:func:`msbackpain.graph.neighbourhood`, either direction).
+        focus: A node id, IRI or label (read as :func:`resolve` reads it); when given,
+            keep only the nodes within ``depth`` edges of it
+            (:func:`msbackpain.graph.neighbourhood`, either direction).
         depth: How many edges away from ``focus`` to go (ignored without ``focus``).
         inferred: Keep the edges marked ``inferred=True``; when false the neighbourhood is
             walked along asserted edges only.

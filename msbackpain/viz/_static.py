@@ -8,13 +8,15 @@ import re
 import textwrap
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from msbackpain.exceptions import ExportError, MissingExtraError
 from msbackpain.viz._layout import layered, node_group
+from msbackpain.viz._legend import MARKER as _MARKER
+from msbackpain.viz._legend import legend_handles
 from msbackpain.viz._output import write_atomic
 from msbackpain.viz._select import resolve, select
-from msbackpain.viz._styles import EDGE_FAMILIES, GROUPS, OTHER, edge_family
+from msbackpain.viz._styles import edge_family
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,8 +38,18 @@ _MARGIN = 0.12
 _LEGEND_ROW = 0.19
 _LEGEND_COLUMNS = 4
 _FONT = 6.0
-_MARKER = 7.0
 _MAX_PIXELS = 30_000  # keep PNGs below Agg's limit for very tall graphs
+# Labels are laid out with DejaVu Sans (matplotlib ships it, so the layout is the same on every
+# machine) and written into the SVG as text, not glyph paths: searchable, selectable and read
+# by screen readers. A viewer without DejaVu Sans falls back to Verdana (the closest in width),
+# then the usual sans-serif fonts.
+FONTS = ("DejaVu Sans", "Verdana", "Bitstream Vera Sans", "Arial", "Helvetica")
+_RC: dict[Any, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "msbackpain",  # stable ids: regenerated SVGs differ only if needed
+    "font.family": ["sans-serif"],
+    "font.sans-serif": list(FONTS),
+}
 
 
 class Picture:
@@ -77,13 +89,7 @@ class Picture:
 
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        with mpl.rc_context(
-            {
-                "svg.fonttype": "path",  # glyphs as paths: the same picture whatever the fonts
-                "svg.hashsalt": "msbackpain",  # stable ids: regenerated SVGs differ only if needed
-                "font.family": "DejaVu Sans",
-            }
-        ):
+        with mpl.rc_context(_RC):
             self.figure.savefig(buffer, format=fmt, dpi=self.dpi, metadata=metadata)
         return buffer.getvalue()
 
@@ -159,13 +165,28 @@ def draw(
         <Picture 5 nodes, 10 edges, 1654x... px>
     """
     try:
-        from matplotlib.figure import Figure
+        import matplotlib as mpl
     except ImportError as err:
         raise MissingExtraError("Drawing a static picture", "viz") from err
 
     shown = select(graph, focus=focus, depth=depth, inferred=inferred)
+    with mpl.rc_context(_RC):  # text takes its font when made: make it with ours
+        return _draw(shown, focus, inferred, title, edge_labels, width, dpi)
+
+
+def _draw(
+    shown: nx.MultiDiGraph,
+    focus: str | None,
+    inferred: bool,
+    title: str | None,
+    edge_labels: bool | None,
+    width: float,
+    dpi: float,
+) -> Picture:
+    from matplotlib.figure import Figure
+
     layout = layered(shown)
-    legend = _legend_handles(shown)
+    legend = legend_handles(shown)
     legend_height = math.ceil(len(legend) / _LEGEND_COLUMNS) * _LEGEND_ROW + 0.12
     plot_height = max(layout.height, 1) * _ROW
     height = _HEADER + plot_height + legend_height + _MARGIN
@@ -203,6 +224,7 @@ def draw(
         ha="left",
         va="top",
         fontsize=10,
+        parse_math=False,
         fontweight="bold",
     )
     figure.legend(
@@ -274,6 +296,7 @@ def _draw_nodes(axes: Axes, graph: nx.MultiDiGraph, layout: Layout, *, wrap: int
             zorder=4,
             bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none", "alpha": 0.8},
             gid="label" + gid[4:],
+            parse_math=False,  # a "$" in a label is a dollar sign, not TeX
         )
 
 
@@ -326,6 +349,7 @@ def _draw_edges(axes: Axes, graph: nx.MultiDiGraph, layout: Layout, *, labels: b
                 fontstyle="italic",
                 color=family.colour,
                 zorder=4,
+                parse_math=False,
                 bbox={"boxstyle": "round,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.8},
             )
 
@@ -341,48 +365,3 @@ def _on_arc(
     y = (1 - t) ** 2 * y1 + 2 * t * (1 - t) * cy + t**2 * y2
     data_x, data_y = axes.transData.inverted().transform((x, y))
     return float(data_x), float(data_y)
-
-
-def _legend_handles(graph: nx.MultiDiGraph) -> list[object]:
-    from matplotlib.lines import Line2D
-
-    present = {node_group(data).id for _, data in graph.nodes(data=True)}
-    handles: list[object] = [
-        Line2D(
-            [],
-            [],
-            marker=group.marker,
-            markersize=_MARKER * (1.35 if group.shape == "star" else 1.0),
-            markerfacecolor=group.colour,
-            markeredgecolor="#333333",
-            markeredgewidth=0.5,
-            linestyle="none",
-            label=group.label,
-        )
-        for group in (*GROUPS, OTHER)
-        if group.id in present
-    ]
-    families = {
-        edge_family(str(data.get("predicate") or key)).id
-        for _, _, key, data in graph.edges(keys=True, data=True)
-    }
-    handles += [
-        Line2D([], [], color=family.colour, linewidth=1.2, label=family.label)
-        for family in EDGE_FAMILIES
-        if family.id in families
-    ]
-    kinds = {bool(data.get("inferred")) for _, _, data in graph.edges(data=True)}
-    if False in kinds:
-        handles.append(Line2D([], [], color="#000000", linewidth=0.9, label="asserted (solid)"))
-    if True in kinds:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color="#000000",
-                linewidth=0.7,
-                linestyle=(0, (3, 2)),
-                label="inferred (dashed)",
-            )
-        )
-    return handles

@@ -44,7 +44,7 @@ def test_suite_is_complete() -> None:
 
 @pytest.mark.parametrize("path", NEGATIVE, ids=lambda p: p.name)
 def test_negative_syntax_is_rejected(path: Path) -> None:
-    result = CliRunner().invoke(main, ["validate", str(path), "--format", "turtle"])
+    result = CliRunner().invoke(main, ["validate", str(path), "--syntax", "turtle"])
     assert result.exit_code == 1, result.stdout
     assert result.stderr.startswith(f"error: OntologyLoadError: {path}")
     assert "Traceback" not in result.stderr
@@ -52,6 +52,6 @@ def test_negative_syntax_is_rejected(path: Path) -> None:
 
 @pytest.mark.parametrize("path", POSITIVE, ids=lambda p: p.name)
 def test_positive_syntax_is_accepted(path: Path) -> None:
-    result = CliRunner().invoke(main, ["validate", str(path), "--format", "turtle"])
+    result = CliRunner().invoke(main, ["validate", str(path), "--syntax", "turtle"])
     assert result.exit_code == 0, result.stderr
     assert "syntax OK" in result.stdout
