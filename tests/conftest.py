@@ -50,6 +50,12 @@ def full_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(ONTOLOGY, format="turtle").parse(INFERRED, format="turtle")
 
 
+def cited(relation: msbackpain.Relation) -> tuple[str, ...]:
+    """The paragraph ids a relation's evidence cites (every bundled edge has evidence)."""
+    assert relation.evidence is not None, relation
+    return relation.evidence.paragraphs
+
+
 def labels(items) -> list[str]:  # type: ignore[no-untyped-def]
     return sorted(x.label for x in items)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import msbackpain
+from conftest import cited
 from msbackpain.planning import plannable
 
 #: Treatments that involve heat (P42 heated pool, P43 warm water of water aerobics); heat
@@ -56,7 +57,7 @@ def test_conflicts_are_attached_wherever_warm_water_is_answered(
         assert {c.treatment.label for c in answer.conflicts} == expected, pain.label
         for conflict in answer.conflicts:
             assert conflict.pain.label == "Lhermitte's sign" and conflict.factor.label == "heat"
-            assert conflict.involves.evidence.paragraphs == WARM_WATER[conflict.treatment.label]
+            assert cited(conflict.involves) == WARM_WATER[conflict.treatment.label]
             assert conflict.answered.label in named
             assert conflict.recommended and all(
                 r.subject.id == conflict.answered.id for r in conflict.recommended

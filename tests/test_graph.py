@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import msbackpain
+from conftest import cited
 from msbackpain import graph
 
 
@@ -104,7 +105,7 @@ def test_explain_expected_chains(kg: msbackpain.KnowledgeGraph) -> None:
         "msbp:memberOfDrugClass",
         "msbp:MuscleRelaxants",
     )
-    assert best.relations[0].evidence.paragraphs == ("P29",)
+    assert cited(best.relations[0]) == ("P29",)
     assert (best.source.label, best.target.label) == ("baclofen", "back pain")
     mobility = kg.explain(
         "incorrect use of mobility aids", "back pain from mobility-aid misuse", inferred=False

@@ -94,7 +94,10 @@ def _asserted_edges(graph: rdflib.Graph) -> set[tuple[rdflib.Node, rdflib.Node, 
     return {(s, p, o) for s, p, o in graph if p in props and isinstance(o, rdflib.URIRef)}
 
 
-def _axioms(graph: rdflib.Graph) -> dict[tuple[rdflib.Node, rdflib.Node, rdflib.Node], rdflib.Node]:
+Spo = tuple[rdflib.Node | None, rdflib.Node | None, rdflib.Node | None]
+
+
+def _axioms(graph: rdflib.Graph) -> dict[Spo, rdflib.Node]:
     return {
         (
             graph.value(a, OWL.annotatedSource),

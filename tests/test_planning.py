@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 import msbackpain
+from conftest import cited
 from msbackpain.careplan import CarePlan
 from msbackpain.models import citation
 from msbackpain.planning import plannable
@@ -82,10 +83,7 @@ def test_lhermitte_and_ms_back_pain_plan_flags_the_warm_water(
         ("heated-pool therapy", "heat", "Lhermitte's sign"),
         ("water aerobics", "heat", "Lhermitte's sign"),
     }
-    paragraphs = {
-        c.treatment.label: (c.involves.evidence.paragraphs, c.triggers.evidence.paragraphs)
-        for c in care.conflicts
-    }
+    paragraphs = {c.treatment.label: (cited(c.involves), cited(c.triggers)) for c in care.conflicts}
     assert paragraphs == {
         "heated-pool therapy": (("P42",), ("P12", "P13")),
         "water aerobics": (("P43",), ("P12", "P13")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import rdflib
 
@@ -70,7 +72,7 @@ def test_pellet_as_shipped_differs_from_hermit_in_known_ways(asserted: rdflib.Gr
         (str(MSBP.indicatedFor), str(MSBP.MultipleSclerosis))
     }
 
-    def core(result):  # type: ignore[no-untyped-def]
+    def core(result: Any) -> set[Any]:
         return {d.fact for d in result.derivations if not d.rule.endswith("ruleSubproperty")}
 
     assert core(pellet) <= core(hermit)
