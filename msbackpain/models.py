@@ -106,6 +106,7 @@ class Evidence:
     paragraphs: tuple[str, ...]
     summary: str
     knowledge_level: str
+    modality: str | None = None
 
     @property
     def paragraph(self) -> str:
@@ -119,6 +120,7 @@ class Evidence:
             "paragraphs": list(self.paragraphs),
             "summary": self.summary,
             "knowledge_level": self.knowledge_level,
+            "modality": self.modality,
         }
 
 
@@ -127,7 +129,9 @@ class Relation:
     """An edge ``subject --predicate--> object`` with its evidence.
 
     Inferred edges have ``inferred=True``, the CURIE of the ``rule`` that produced them and,
-    in ``via``, the asserted edges they rest on.
+    in ``via``, the asserted edges they rest on. ``review`` is ``"accepted"`` for an
+    inference the curators checked against the source, ``"unreviewed"`` for one nobody has
+    checked (derived from a user's own data), and ``None`` for an asserted edge.
     """
 
     subject: Entity
@@ -137,6 +141,7 @@ class Relation:
     inferred: bool = False
     rule: str | None = None
     via: tuple[Relation, ...] = ()
+    review: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -161,6 +166,7 @@ class Relation:
             "inferred": self.inferred,
             "rule": self.rule,
             "via": [v.to_dict() for v in self.via],
+            "review": self.review,
         }
 
 
