@@ -32,7 +32,7 @@ class Inferences:
     subclasses: tuple[tuple[str, str], ...]
     unexplained: tuple[Key, ...]
 
-    def keys(self) -> list[Key]:
+    def facts(self) -> list[Key]:
         """Every inferred fact as CURIEs: class subsumptions first, then the derivations."""
         subs = [(compress(a), "rdfs:subClassOf", compress(b)) for a, b in self.subclasses]
         facts = [tuple(compress(x) for x in d.fact) for d in self.derivations]

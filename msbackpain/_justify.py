@@ -223,21 +223,10 @@ def _derive(facts: _Facts, key: Key, *, fallback: bool) -> tuple[str, tuple[Key,
     return _derive_by_chain(facts, s, p, o) or _derive_by_transitivity(facts, s, p, o)
 
 
-def justify(
-    schema: Schema, asserted: Iterable[Key], inferred: Iterable[Key]
-) -> tuple[list[Derivation], list[Key]]:
-    """Find a derivation for every inferred fact; return them and the facts left unexplained.
-
-    ``asserted`` and ``inferred`` are ``(subject, predicate, object)`` IRIs; class
-    memberships use ``rdf:type`` as the predicate. Inferred facts are explained in rounds, so
-    a fact may rest on facts explained in an earlier round; ``via`` always lists the asserted
-    facts at the bottom of the derivation.
-    """
-    facts = _Facts(schema)
-    asserted_set = {schema.canon(k) if k[1] != TYPE else k for k in asserted}
-    for key in sorted(asserted_set):
-        facts.add(key)
-    pending = sorted({schema.canon(k) if k[1] != TYPE else k for k in inferred} - asserted_set)
+def _explain_in_rounds(
+    facts: _Facts, pending: list[Key]
+) -> tuple[dict[Key, tuple[str, tuple[Key, ...]]], list[Key]]:
+    """Explain ``pending`` facts round by round; return the explanations and what is left."""
     found: dict[Key, tuple[str, tuple[Key, ...]]] = {}
     progress, fallback = True, False
     while pending and (progress or not fallback):
@@ -258,6 +247,26 @@ def justify(
             if key in found:
                 facts.add(key)
         pending = remaining
+
+    return found, pending
+
+
+def justify(
+    schema: Schema, asserted: Iterable[Key], inferred: Iterable[Key]
+) -> tuple[list[Derivation], list[Key]]:
+    """Find a derivation for every inferred fact; return them and the facts left unexplained.
+
+    ``asserted`` and ``inferred`` are ``(subject, predicate, object)`` IRIs; class
+    memberships use ``rdf:type`` as the predicate. Inferred facts are explained in rounds, so
+    a fact may rest on facts explained in an earlier round; ``via`` always lists the asserted
+    facts at the bottom of the derivation.
+    """
+    facts = _Facts(schema)
+    asserted_set = {schema.canon(k) if k[1] != TYPE else k for k in asserted}
+    for key in sorted(asserted_set):
+        facts.add(key)
+    pending = sorted({schema.canon(k) if k[1] != TYPE else k for k in inferred} - asserted_set)
+    found, pending = _explain_in_rounds(facts, pending)
 
     def support(key: Key, seen: frozenset[Key] = frozenset()) -> list[Key]:
         if key in asserted_set or key not in found or key in seen:

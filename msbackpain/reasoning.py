@@ -293,7 +293,7 @@ def reason(
     graph = _graph_of(kg.backend.triples())
     inferences = infer(graph, engine=engine, timeout=timeout)
     reviews = load_reviews()
-    rejected = tuple(k for k in inferences.keys() if k in reviews and not reviews[k].accepted)
+    rejected = tuple(k for k in inferences.facts() if k in reviews and not reviews[k].accepted)
     with tempfile.TemporaryDirectory(prefix="msbackpain-reasoned-") as folder:
         asserted_path = Path(folder) / "asserted.nt"
         inferred_path = Path(folder) / "inferred.ttl"
@@ -306,8 +306,7 @@ def reason(
     kept = [
         (d.fact[1] == TYPE, key)
         for d in inferences.derivations
-        if (key := (compress(d.fact[0]), compress(d.fact[1]), compress(d.fact[2])))
-        not in rejected
+        if (key := (compress(d.fact[0]), compress(d.fact[1]), compress(d.fact[2]))) not in rejected
     ]
     edges = tuple(result.relation(key) for is_type, key in kept if not is_type)
     types = tuple(result.relation(key) for is_type, key in kept if is_type)

@@ -136,6 +136,15 @@ def _overrides(entity_ids: set[str]) -> dict[tuple[str, str], tuple[str, Row]]:
     return found
 
 
+def _downgrade(curie: str, match: str, new: str, where: Row) -> str:
+    if new not in DOWNGRADES[match]:
+        raise BuildError(
+            f"{where.where()}: {curie} is a {match} match in the reference table; an override "
+            f"may only weaken it (to {', '.join(sorted(DOWNGRADES[match]))})"
+        )
+    return new
+
+
 def _xrefs(entity_ids: set[str]) -> dict[str, list[tuple[str, str]]]:
     reference: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in read_tsv(REFERENCE):
@@ -157,17 +166,10 @@ def _xrefs(entity_ids: set[str]) -> dict[str, list[tuple[str, str]]]:
                 if match not in MATCH_PROPERTY:
                     raise BuildError(f"{row.where()}: unknown match type {match!r} for {curie}")
                 if (entity_id, curie) in overrides:
-                    new, where = overrides[(entity_id, curie)]
-                    if new not in DOWNGRADES[match]:
-                        raise BuildError(
-                            f"{where.where()}: {curie} is a {match} match in the reference table; "
-                            f"an override may only weaken it (to {', '.join(sorted(DOWNGRADES[match]))})"
-                        )
                     used.add((entity_id, curie))
-                    if new == "drop":
-                        continue
-                    match = new
-                result[entity_id].append((curie, match))
+                    match = _downgrade(curie, match, *overrides[(entity_id, curie)])
+                if match != "drop":
+                    result[entity_id].append((curie, match))
     for key in sorted(set(overrides) - used):
         raise BuildError(f"{overrides[key][1].where()}: {key[1]} is not an xref of {key[0]}")
     return result

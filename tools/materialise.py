@@ -40,7 +40,7 @@ def check_reviews(inferences: Inferences, reviews: Path = REVIEWS) -> None:
         ReviewError: listing the unreviewed facts (as ready-to-fill TSV rows) or stale rows.
     """
     table = load_reviews(reviews)
-    derived = inferences.keys()
+    derived = inferences.facts()
     missing = [key for key in derived if key not in table]
     stale = sorted(set(table) - set(derived))
     problems = []
