@@ -186,7 +186,7 @@ def validate(
       msbackpain validate data.txt --format nt
     """
     from msbackpain.loading import bundled_files
-    from msbackpain.validation import check_syntax, validate_shapes
+    from msbackpain.validation import check_syntax, file_graph, validate_shapes
 
     paths = [Path(f) for f in files]
     for path in paths:
@@ -200,8 +200,8 @@ def validate(
     graph = rdflib.Graph()
     for path in [*bundled_files(), *paths]:
         graph.parse(path, format="turtle" if path.suffix in (".ttl", ".turtle") else None)
-    if run_shapes:
-        report = validate_shapes(graph)
+    if run_shapes:  # FILEs are checked on their own: the bundle must not hide their faults
+        report = validate_shapes(file_graph(paths) if paths else graph)
         if not report.conforms:
             raise UserError(f"SHACL: {len(report.violations)} violation(s)\n{report.summary()}")
         click.echo("SHACL shapes: conform")
