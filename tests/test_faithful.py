@@ -167,12 +167,16 @@ def test_no_treatment_crosses_a_reason_for_back_pain(kg: msbackpain.KnowledgeGra
         assert not general & _ids(kg.treatments_for(reason), "subject"), reason
     for relation in kg.edges():
         if relation.predicate == "msbp:subtypeOf":
-            assert relation.subject.id not in {
-                "msbp:Spasticity",
-                "msbp:MuscleWeakness",
-                "msbp:NeuropathicPain",
-                "msbp:LhermittesSign",
-            } or relation.object.id == "msbp:NeuropathicPain", relation
+            assert (
+                relation.subject.id
+                not in {
+                    "msbp:Spasticity",
+                    "msbp:MuscleWeakness",
+                    "msbp:NeuropathicPain",
+                    "msbp:LhermittesSign",
+                }
+                or relation.object.id == "msbp:NeuropathicPain"
+            ), relation
 
 
 def test_hedges_are_data(kg: msbackpain.KnowledgeGraph) -> None:
@@ -263,7 +267,7 @@ def test_a_malformed_review_table_is_a_clear_error(tmp_path: Path) -> None:
         "msbp:A\tmsbp:treats\tmsbp:B\tmaybe\tP01\tA note.\n",
         encoding="utf-8",
     )
-    with pytest.raises(msbackpain.OntologyLoadError, match="reviews.tsv:2: verdict 'maybe'"):
+    with pytest.raises(msbackpain.OntologyLoadError, match=r"reviews\.tsv:2: verdict 'maybe'"):
         load_reviews(bad)
 
 
@@ -280,7 +284,9 @@ def test_an_unreviewed_fact_fails_the_build(inferences, tmp_path: Path) -> None:
     import materialise
 
     lines = REVIEWS.read_text(encoding="utf-8").splitlines(keepends=True)
-    dropped = next(i for i, line in enumerate(lines) if line.startswith("msbp:Baclofen\tmsbp:treats"))
+    dropped = next(
+        i for i, line in enumerate(lines) if line.startswith("msbp:Baclofen\tmsbp:treats")
+    )
     short = tmp_path / "reviews.tsv"
     short.write_text("".join(lines[:dropped] + lines[dropped + 1 :]), encoding="utf-8")
     with pytest.raises(materialise.ReviewError, match="1 inferred fact"):
