@@ -150,6 +150,7 @@ class Relation:
 
     def __repr__(self) -> str:
         tail = f", inferred by {self.rule}" if self.inferred else ""
+        tail += ", unreviewed" if self.review == "unreviewed" else ""
         paragraphs = ",".join(self.evidence.paragraphs) if self.evidence else "-"
         return (
             f"Relation({self.subject.label!r} {self.predicate} {self.object.label!r}"
