@@ -106,7 +106,10 @@ def worker_embedded(
             )
 
             def raw(text: str = text) -> int:
-                return len([tuple(s) for s in store.query(text)])
+                solutions = store.query(text)
+                if not isinstance(solutions, pyoxigraph.QuerySolutions):
+                    raise TypeError("the benchmark queries are SELECT queries")
+                return len([tuple(s) for s in solutions])
 
             result[name] = {**_time_calls(raw, iterations, budget), "rows": raw()}
         return result

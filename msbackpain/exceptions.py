@@ -121,9 +121,9 @@ class MissingExtraError(MsBackPainError, ImportError):
     """An optional dependency is not installed; the message names the pip extra."""
 
     def __init__(self, feature: str, extra: str) -> None:
-        super().__init__(
-            f"{feature} needs an optional dependency: pip install 'msbackpain[{extra}]'"
-        )
+        from msbackpain._install import install_command
+
+        super().__init__(f"{feature} needs an optional dependency: {install_command(extra)}")
         self.extra = extra
 
 

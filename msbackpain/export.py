@@ -6,24 +6,25 @@ JSON-LD is written in expanded form, with no ``@context`` to fetch. GraphML come
 networkx (list and object attributes flattened to strings). KGX nodes and edges, as TSV or
 JSON Lines, carry Biolink categories and predicates (:mod:`msbackpain.kgx`).
 
-Every file is written to a temporary file in the same folder and renamed over the target
-only when complete: an interrupted export never leaves a truncated file, and an existing
-file stays untouched when anything fails.
+Every file is written to a temporary file in the same folder, read back, and renamed over
+the target only when complete (:mod:`msbackpain._atomic`): an interrupted export never leaves
+a truncated file, and an existing file stays untouched when anything fails. A symbolic link
+or a device is refused, never replaced. The two KGX files are replaced together: a commit
+record makes a process killed between the two renames finish on the next export.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from msbackpain._atomic import atomic_write, atomic_write_all
 from msbackpain.exceptions import ExportError
 from msbackpain.prefixes import MSBP, PREFIXES
 
@@ -100,62 +101,6 @@ suffix; choose one of: ttl, nt, xml, jsonld, graphml, kgx-tsv, kgx-jsonl
     return _SUFFIXES[suffix]
 
 
-@contextlib.contextmanager
-def atomic_write(path: Path, verify: Callable[[Path], None] | None = None) -> Iterator[IO[bytes]]:
-    """Open a temporary file next to ``path``; rename it over ``path`` when the block succeeds.
-
-    ``verify`` is called on the complete temporary file before the rename and raises if the
-    file does not read back. On any error the temporary file is removed and ``path`` is left
-    as it was.
-
-    Raises:
-        ExportError: if ``path`` is a folder, its folder does not exist, or it is not writable.
-
-    Examples:
-        >>> import tempfile
-        >>> with tempfile.TemporaryDirectory() as folder:
-        ...     target = Path(folder) / "a.txt"
-        ...     with atomic_write(target) as handle:
-        ...         _ = handle.write(b"done")
-        ...     target.read_text()
-        'done'
-    """
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if not path.parent.is_dir():
-        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-        )
-    except OSError as err:
-        raise ExportError(f"cannot write {path}: {err.strerror or err}") from None
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            yield handle
-        if verify is not None:
-            verify(temporary)
-        _copy_mode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException as err:
-        temporary.unlink(missing_ok=True)
-        if isinstance(err, OSError) and not isinstance(err, ExportError):
-            raise ExportError(f"cannot write {path}: {err.strerror or err}") from err
-        raise
-
-
-def _copy_mode(target: Path, temporary: Path) -> None:
-    # NamedTemporaryFile is private (0600); give the export the mode a plain open() would.
-    if target.exists():
-        mode = target.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    temporary.chmod(mode)
-
-
 def rdf_triples(kg: KnowledgeGraph, *, inferred: bool = True) -> list[pyoxigraph.Triple]:
     """Return the triples of ``kg``'s backend; without ``inferred``, only what was asserted.
 
@@ -206,7 +151,8 @@ def export(
 ) -> tuple[Path, ...]:
     """Write ``kg`` to ``path`` in ``format`` (by default from the suffix); return the files.
 
-    KGX formats write two files, ``<stem>_nodes`` and ``<stem>_edges``, next to ``path``.
+    KGX formats write two files, ``<stem>_nodes`` and ``<stem>_edges``, next to ``path``;
+    both are replaced, or neither.
 
     Args:
         kg: The graph.
@@ -216,8 +162,8 @@ def export(
             the source asserts.
 
     Raises:
-        ExportError: for an unknown format or a path that cannot be written; an existing
-            file is left untouched.
+        ExportError: for an unknown format or a path that cannot be written (a folder, a
+            symbolic link, a device); an existing file is left untouched.
 
     Examples:
         >>> import msbackpain, tempfile
@@ -249,10 +195,8 @@ def export(
     writer = _write_tsv if name == "kgx-tsv" else _write_jsonl
     check = _read_tsv if name == "kgx-tsv" else _read_jsonl
     kind = FORMATS[name]
-    with (
-        atomic_write(nodes, _verifier(nodes, kind, check)) as node_file,
-        atomic_write(edges, _verifier(edges, kind, check)) as edge_file,
-    ):
+    verifiers = [_verifier(nodes, kind, check), _verifier(edges, kind, check)]
+    with atomic_write_all([nodes, edges], verifiers) as (node_file, edge_file):
         writer(node_file, NODE_COLUMNS, node_records(kg, inferred=inferred))
         writer(edge_file, EDGE_COLUMNS, edge_records(kg, inferred=inferred))
     return (nodes, edges)

@@ -236,7 +236,7 @@ mean "Lhermitte's sign"?
                 check_iri(str(values[key]), f"binding ?{key}")
         if timeout is None or not self._backend.embedded:
             return self._backend.query(
-                sparql, values, allow_network=allow_network, max_rows=max_rows
+                sparql, values, allow_network=allow_network, max_rows=max_rows, timeout=timeout
             )
         return run_limited(
             self._backend.query,

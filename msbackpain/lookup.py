@@ -8,11 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from msbackpain.exceptions import EntityNotFound
+from msbackpain.exceptions import EntityNotFound, QueryError
 from msbackpain.models import Entity, Xref
 from msbackpain.prefixes import compress, expand
 
-__all__ = ["EntityIndex", "normalize"]
+__all__ = ["MAX_SEARCH_LENGTH", "EntityIndex", "normalize"]
+
+#: Characters a search text may have: fuzzy matching costs grow with its length (40,000
+#: characters took 9 s), and no name in the graph is longer than a line.
+MAX_SEARCH_LENGTH = 200
 
 # Spaces, apostrophes (' \u2019 \u2018 ` \u00b4), hyphens and dashes (- \u2010-\u2014), _ and .
 _IGNORED = re.compile("[\\s'\u2019\u2018`\u00b4\\-\u2010\u2011\u2012\u2013\u2014_.]+")
@@ -189,7 +193,14 @@ class EntityIndex:
 
         Exact name matches come first, then names that start with or contain the text, then
         matching words in the definition, then fuzzy matches.
+
+        Raises:
+            QueryError: if ``text`` is longer than :data:`MAX_SEARCH_LENGTH` characters.
         """
+        if len(text) > MAX_SEARCH_LENGTH:
+            limit = MAX_SEARCH_LENGTH
+            msg = f"the search text is {len(text)} characters long; the limit is {limit}"
+            raise QueryError(msg)
         key = normalize(text)
         words = set(_WORD.findall(text.casefold()))
         if not key:

@@ -7,6 +7,7 @@ import sys
 
 import msbackpain
 from msbackpain import exceptions
+from msbackpain._install import install_command
 
 
 def _isort_key(name: str) -> tuple[bool, bool, str]:
@@ -45,9 +46,8 @@ def test_error_tree_inherits_builtins() -> None:
         assert cls.__doc__, name
         if name != "MsBackPainWarning":
             assert issubclass(cls, msbackpain.MsBackPainError)
-    assert (
-        str(msbackpain.MissingExtraError("the viewer", "viz"))
-        == "the viewer needs an optional dependency: pip install 'msbackpain[viz]'"
+    assert str(msbackpain.MissingExtraError("the viewer", "viz")) == (
+        f"the viewer needs an optional dependency: {install_command('viz')}"
     )
 
 

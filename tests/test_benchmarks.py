@@ -37,6 +37,7 @@ def test_every_benchmark_script_follows_the_convention() -> None:
         assert len(params) == 1, f"{script.name}: main(argv) takes one argument"
 
 
+@pytest.mark.slow
 def test_smoke_run_writes_every_table_and_leaves_the_committed_results_alone(
     tmp_path: Path,
 ) -> None:

@@ -394,7 +394,7 @@ def test_draw_without_matplotlib_names_the_extra(
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(MissingExtraError, match=r"msbackpain\[viz\]"):
+    with pytest.raises(MissingExtraError, match=r"pip install .*\[viz\]"):
         viz.draw(kg.to_networkx(), focus="baclofen")
 
 

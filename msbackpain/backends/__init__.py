@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from msbackpain.backends.base import IRI, Backend, BindingValue, Progress, rdf_format
@@ -36,6 +36,8 @@ def _sparql(
     read_timeout: float = 60.0,
     retries: int = 3,
     method: str = "POST",
+    default_graph: str | Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
 ) -> Backend:
     from msbackpain.backends.sparql_backend import SparqlBackend
 
@@ -45,6 +47,8 @@ def _sparql(
         read_timeout=read_timeout,
         retries=retries,
         method=method,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
     )
 
 
@@ -62,7 +66,9 @@ def get_backend(name: str, **options: Any) -> Backend:
 
     Options: ``oxigraph`` takes ``store`` (a directory for an on-disk store); ``sparql``
     takes ``endpoint`` (required), ``connect_timeout``, ``read_timeout`` (seconds),
-    ``retries`` and ``method`` (``"POST"`` or ``"GET"``); ``rdflib`` takes none.
+    ``retries``, ``method`` (``"POST"`` or ``"GET"``), ``default_graph`` and
+    ``named_graphs`` (the dataset, sent as ``default-graph-uri``/``named-graph-uri``);
+    ``rdflib`` takes none.
 
     Raises:
         UnknownBackendError: if no backend has this name.

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from msbackpain._sparql_text import mask as _mask
 from msbackpain.backends.base import IRI, BindingValue, check_iri
 from msbackpain.exceptions import QueryError, QueryParameterError
 from msbackpain.guard import CheckedQuery, check_query
@@ -29,15 +30,15 @@ from msbackpain.prefixes import PREFIXES
 __all__ = ["bind_values", "checked", "declare_prefixes", "term"]
 
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
 _WHERE = re.compile(r"\s*WHERE\b", re.IGNORECASE)
 _PREFIX_DECL = re.compile(r"(?<![?$\w:])PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1024)
 def checked(text: str, allow_network: bool = False) -> CheckedQuery:
-    """Return :func:`~msbackpain.guard.check_query` of ``text``, cached (queries repeat).
+    """Return :func:`~msbackpain.guard.check_query` of ``text`` (cached there: queries repeat).
+
+    Engines must execute the result's ``text`` (the canonical text the guard parsed).
 
     Raises:
         QueryError: when the guard refuses the text.
@@ -75,31 +76,6 @@ def term(value: BindingValue) -> str:
         check_iri(str(value))
         return str(pyoxigraph.NamedNode(str(value)))
     return str(pyoxigraph.Literal(value))
-
-
-def _mask(text: str) -> str:
-    """Return ``text`` with comments, strings and IRIs blanked out (offsets are kept)."""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        start = i
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i = min(n, i + len(quote))
-        elif c == "<" and (match := _IRI.match(text, i)):
-            i = match.end()
-        else:
-            i += 1
-            continue
-        out[start:i] = " " * (i - start)
-    return "".join(out)
 
 
 def _group_end(masked: str, start: int) -> int:

@@ -14,9 +14,10 @@ import socket
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from msbackpain.exceptions import BackendError, ResultTooLargeError
+from msbackpain.exceptions import BackendError, QueryTimeoutError, ResultTooLargeError
 
 __all__ = ["RETRY_STATUSES", "HttpClient", "Response"]
 
@@ -27,11 +28,15 @@ _CHUNK = 1 << 16
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A complete HTTP response: status, media type (lower case, no parameters) and body."""
+    """A complete HTTP response: status, media type (lower case, no parameters), body, headers.
+
+    ``headers`` maps lower-case names to values (repeated headers joined by ", ").
+    """
 
     status: int
     media_type: str
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class _RetryableError(Exception):
@@ -43,7 +48,9 @@ class HttpClient:
 
     Transient failures (connection refused or reset, a connect timeout, HTTP 502/503/504) are
     retried ``retries`` times with exponential backoff; requests are SPARQL queries, which
-    are safe to repeat. A read timeout is not retried: the query itself is slow.
+    are safe to repeat. A read timeout is not retried: the query itself is slow. Nor is a
+    502/503/504 answer that ``final`` recognises as the server's verdict on the query (its
+    time limit, say), rather than a server that is starting or overloaded.
 
     Raises:
         BackendError: for a URL that is not ``http(s)://host...``.
@@ -65,6 +72,7 @@ https:// URL
         retries: int = 3,
         backoff: float = 0.2,
         max_bytes: int = 512 << 20,
+        final: Callable[[Response], bool] | None = None,
     ) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -83,6 +91,7 @@ https:// URL
         self.retries = max(0, retries)
         self.backoff = backoff
         self.max_bytes = max_bytes
+        self.final = final
         self._local = threading.local()
         self._open: set[http.client.HTTPConnection] = set()
         self._lock = threading.Lock()
@@ -130,15 +139,27 @@ https:// URL
         if hasattr(self, "_open"):  # not when __init__ refused the URL
             self.close()
 
-    def request(self, method: str, *, params: dict[str, str], headers: dict[str, str]) -> Response:
+    def request(
+        self,
+        method: str,
+        *,
+        params: Mapping[str, str] | Sequence[tuple[str, str]],
+        headers: dict[str, str],
+        read_timeout: float | None = None,
+    ) -> Response:
         """Send ``params`` (in the URL for GET, as a form for POST) and return the response.
 
+        ``params`` may repeat a name when given as pairs (``default-graph-uri`` twice, say);
+        ``read_timeout`` replaces the client's own for this request.
+
         Raises:
-            BackendError: when the server cannot be reached after the retries, times out,
-                or keeps answering 502/503/504.
+            BackendError: when the server cannot be reached after the retries, or keeps
+                answering 502/503/504.
+            QueryTimeoutError: when no answer comes within the read timeout.
             ResultTooLargeError: when the body exceeds ``max_bytes``.
         """
-        encoded = urllib.parse.urlencode(params)
+        pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+        encoded = urllib.parse.urlencode(pairs)
         target = self.path
         query = "&".join(q for q in (self.query, encoded if method == "GET" else "") if q)
         if query:
@@ -152,27 +173,39 @@ https:// URL
             if attempt:
                 time.sleep(min(self.backoff * 2 ** (attempt - 1), 5.0))
             try:
-                return self._once(method, target, body, headers)
+                return self._once(method, target, body, headers, read_timeout)
             except _RetryableError as err:
                 last = str(err)
         tries = self.retries + 1
         raise BackendError(f"{self.url}: {last} (after {tries} attempt{'s' * (tries > 1)})")
 
     def _once(
-        self, method: str, target: str, body: bytes | None, headers: dict[str, str]
+        self,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        read_timeout: float | None,
     ) -> Response:
         reused = getattr(self._local, "conn", None) is not None
         conn = self._connection()
+        limit = self.read_timeout if read_timeout is None else read_timeout
+        if conn.sock is not None:
+            conn.sock.settimeout(limit)
         try:
             conn.request(method, target, body=body, headers=headers)
             response = conn.getresponse()
             status = response.status
             media_type = response.getheader("Content-Type", "").split(";")[0].strip().lower()
+            fields: dict[str, str] = {}
+            for name, value in response.getheaders():
+                key = name.lower()
+                fields[key] = f"{fields[key]}, {value}" if key in fields else value
             data = self._read(response)
         except TimeoutError:
             self._drop()
-            msg = f"{self.url} did not answer within {self.read_timeout:g} s (read timeout)"
-            raise BackendError(msg) from None
+            msg = f"{self.url} did not answer within {limit:g} s (read timeout)"
+            raise QueryTimeoutError(msg) from None
         except http.client.IncompleteRead as err:
             self._drop()
             msg = f"{self.url} broke off its answer after {len(err.partial)} bytes"
@@ -191,9 +224,10 @@ https:// URL
             raise BackendError(f"{self.url}: {_reason(err)}") from None
         if response.will_close:
             self._drop()
-        if status in RETRY_STATUSES:
+        answer = Response(status, media_type, data, fields)
+        if status in RETRY_STATUSES and not (self.final is not None and self.final(answer)):
             raise _RetryableError(f"HTTP {status} {response.reason}")
-        return Response(status, media_type, data)
+        return answer
 
     def _read(self, response: http.client.HTTPResponse) -> bytes:
         chunks: list[bytes] = []

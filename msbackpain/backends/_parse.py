@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +14,20 @@ from msbackpain.exceptions import OntologyLoadError
 if TYPE_CHECKING:
     import pyoxigraph
 
-__all__ = ["ProgressReader", "open_rdf", "oxigraph_format", "parse_quads"]
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "MAX_FILE_BYTES_VARIABLE",
+    "ProgressReader",
+    "max_file_bytes",
+    "open_rdf",
+    "oxigraph_format",
+    "parse_quads",
+]
+
+#: Largest RDF input file read by default (bytes); see :func:`max_file_bytes`.
+DEFAULT_MAX_FILE_BYTES = 1 << 30
+#: The environment variable that sets another size limit.
+MAX_FILE_BYTES_VARIABLE = "MSBACKPAIN_MAX_FILE_BYTES"
 
 #: Report progress at most this often (in bytes), so the hook costs nothing measurable.
 _PROGRESS_STEP = 1 << 20
@@ -116,19 +129,26 @@ def open_rdf(
 ) -> Iterator[IO[bytes]]:
     """Open ``path`` for an RDF parser; turn every read or parse failure into OntologyLoadError.
 
-    An RDF/XML file (by ``format`` or suffix) that declares entities is refused before any
-    parser reads it.
+    A file larger than :func:`max_file_bytes` is refused before it is read, and an RDF/XML
+    file (by ``format`` or suffix) that declares entities before any parser reads it.
 
     Raises:
         OntologyLoadError: naming the file and line (the parser's ``SyntaxError`` carries it).
     """
     if not path.is_file():
         raise OntologyLoadError(f"{path}: no such file", path=str(path))
+    size, limit = path.stat().st_size, max_file_bytes()
+    if size > limit:
+        msg = (
+            f"{path}: the file is {size} bytes; the limit is {limit} "
+            f"(set {MAX_FILE_BYTES_VARIABLE} to load larger files)"
+        )
+        raise OntologyLoadError(msg, path=str(path))
     rdf_xml = rdf_format(path, format).lower() in ("xml", "rdf/xml")
     try:
         with path.open("rb") as handle:
             if rdf_xml:
-                _refuse_entities(path, handle.read(65536))
+                _refuse_entities(path, handle)
                 handle.seek(0)
             if progress is None:
                 yield handle
@@ -148,14 +168,66 @@ def open_rdf(
         raise OntologyLoadError(f"{path}: cannot read RDF: {err}", path=str(path)) from err
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE\b.*?(?:\]\s*>|>)", re.DOTALL)
+class _Prolog(Exception):  # noqa: N818 - internal control flow, never escapes
+    """The scan of the prolog ended: at the root element, or at an entity declaration."""
+
+    def __init__(self, line: int | None) -> None:
+        super().__init__(line)
+        self.line = line
 
 
-def _refuse_entities(path: Path, head: bytes) -> None:
-    # Entity declarations enable external entities (file or network reads) and expansion
-    # bombs; RDF/XML from untrusted sources has no need for them.
-    doctype = _DOCTYPE.search(head)
-    if doctype and b"<!ENTITY" in doctype.group(0):
-        line = head[: doctype.start()].count(b"\n") + 1
-        msg = f"{path}:{line}: RDF/XML entity declarations (<!ENTITY ...>) are refused"
-        raise OntologyLoadError(msg, path=str(path), line=line)
+def _refuse_entities(path: Path, handle: IO[bytes]) -> None:
+    """Refuse an RDF/XML file whose DOCTYPE declares any entity, wherever it stands.
+
+    The whole prolog, up to the root element, goes through a real XML tokenizer (the
+    standard library's expat), which reports every ``<!ENTITY`` (general or parameter) of
+    the internal subset, however many ``<!ATTLIST>``, comments or processing instructions
+    come first; nothing is expanded and no external subset is read. A prolog expat cannot
+    tokenize is refused too: the RDF/XML parser must not be the one to decide what it means.
+    """
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+
+    def entity(*_: object) -> None:
+        raise _Prolog(parser.CurrentLineNumber)
+
+    def root(*_: object) -> None:
+        raise _Prolog(None)
+
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.StartElementHandler = root
+    try:
+        while chunk := handle.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Prolog as found:
+        if found.line is None:
+            return
+        msg = f"{path}:{found.line}: RDF/XML entity declarations (<!ENTITY ...>) are refused"
+        raise OntologyLoadError(msg, path=str(path), line=found.line) from None
+    except xml.parsers.expat.ExpatError as err:
+        msg = f"{path}:{err.lineno}: not well-formed XML before the root element: {err}"
+        raise OntologyLoadError(msg, path=str(path), line=err.lineno) from None
+
+
+def max_file_bytes() -> int:
+    """Return the size limit of an RDF input file, in bytes (``MSBACKPAIN_MAX_FILE_BYTES``).
+
+    The default, 1 GiB, is about ten million triples: some ten gigabytes in rdflib.
+
+    Raises:
+        OntologyLoadError: if the environment variable is not a positive whole number.
+
+    Examples:
+        >>> max_file_bytes() >= 1
+        True
+    """
+    value = os.environ.get(MAX_FILE_BYTES_VARIABLE)
+    if value is None:
+        return DEFAULT_MAX_FILE_BYTES
+    if not value.isdigit() or int(value) < 1:
+        msg = f"{MAX_FILE_BYTES_VARIABLE}={value!r}: give a positive number of bytes"
+        raise OntologyLoadError(msg)
+    return int(value)

@@ -162,6 +162,7 @@ class Backend(Protocol):
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` bound by the engine and return its rows.
 
@@ -172,6 +173,10 @@ class Backend(Protocol):
         literals as their lexical form, blank nodes as ``_:id``, unbound as ``None``. With
         ``max_rows``, reading stops after that many rows and
         :class:`~msbackpain.ResultTooLargeError` is raised instead of a partial result.
+        ``timeout`` is honoured by backends that wait on someone else (a remote endpoint:
+        :class:`~msbackpain.QueryTimeoutError` past it); an embedded engine is limited by
+        its caller (:meth:`KnowledgeGraph.query` runs it in a child it can stop) and
+        ignores it.
 
         Raises:
             QueryError: for refused or malformed text.

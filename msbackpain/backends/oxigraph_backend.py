@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
@@ -130,6 +131,9 @@ class OxigraphBackend:
 
         self.path = Path(store) if store is not None else None
         self.read_only = False
+        # pyoxigraph's result iterators must be dropped on the thread that made them
+        # (pyo3 "unsendable"); evaluating one query at a time per store guarantees it.
+        self._lock = threading.Lock()
         if self.path is None:
             self.store = pyoxigraph.Store()
             return
@@ -279,10 +283,19 @@ class OxigraphBackend:
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Evaluate ``sparql`` with ``bindings`` in a VALUES clause, after the guard."""
-        form = checked(sparql, allow_network).form
-        text = bind_values(sparql, bindings or {})
+        """Evaluate ``sparql`` with ``bindings`` in a VALUES clause, after the guard.
+
+        What runs is the guard's canonical text, never ``sparql`` itself.
+        """
+        approved = checked(sparql, allow_network)
+        form = approved.form
+        text = bind_values(approved.text, bindings or {})
+        with self._lock:
+            return self._evaluate(text, form, max_rows)
+
+    def _evaluate(self, text: str, form: str, max_rows: int | None) -> QueryResult:
         try:
             result = self.store.query(text, prefixes=PREFIXES)
             if form == "ASK":

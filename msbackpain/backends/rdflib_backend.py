@@ -17,6 +17,7 @@ from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import IRI, BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
+from msbackpain.guard import parsing
 from msbackpain.models import QueryResult
 from msbackpain.prefixes import PREFIXES, compress
 
@@ -98,8 +99,9 @@ class RdflibBackend:
 
     Files are parsed strictly by pyoxigraph and added only when the whole file parsed, so a
     bad file never leaves the graph half-loaded. Query texts are prepared once
-    (``prepareQuery``) and kept in a small cache: rdflib otherwise re-parses the text on
-    every call (2-9 ms). Bindings are passed as ``initBindings``.
+    (``prepareQuery``, under the library's parse lock) and kept in a small LRU cache: rdflib
+    otherwise re-parses the text on every call (2-9 ms). Bindings are passed as
+    ``initBindings``.
 
     Examples:
         >>> from msbackpain._resources import ontology_dir
@@ -144,8 +146,10 @@ class RdflibBackend:
             if prepared is not None:
                 self._prepared.move_to_end(sparql)
                 return prepared
-        try:
-            prepared = prepareQuery(sparql, initNs=PREFIXES)
+        try:  # under the parse lock: pyparsing's parse actions are not thread-safe
+            prepared = parsing(lambda: prepareQuery(sparql, initNs=PREFIXES))
+        except RecursionError as err:
+            raise QueryError("the query is too deeply nested to parse") from err
         except Exception as err:  # pyparsing and rdflib raise many types for bad text
             raise QueryError(f"malformed SPARQL: {err}") from err
         with self._lock:
@@ -161,10 +165,13 @@ class RdflibBackend:
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``."""
-        checked(sparql, allow_network)
-        prepared = self._prepare(sparql)
+        """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``.
+
+        What runs is the guard's canonical text, never ``sparql`` itself.
+        """
+        prepared = self._prepare(checked(sparql, allow_network).text)
         init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
         try:
             return self._evaluate(prepared, init, max_rows)

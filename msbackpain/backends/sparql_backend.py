@@ -1,17 +1,29 @@
 """The remote backend: any SPARQL 1.1 endpoint (Oxigraph, Fuseki, Virtuoso, QLever, GraphDB).
 
-It speaks the SPARQL 1.1 Protocol: a query goes out as ``query=`` (POST form or GET), answers
-come back as ``application/sparql-results+json`` (SELECT, ASK) or N-Triples (CONSTRUCT,
-DESCRIBE). A partial answer is an error, never a result: an Oxigraph server that cancels a
-query at its ``--timeout-s`` still answers ``200 OK`` with a truncated body, so every body
-must parse completely.
+It speaks the SPARQL 1.1 Protocol: a query goes out as ``query=`` (POST form or GET), with
+the dataset as ``default-graph-uri`` / ``named-graph-uri`` when given; answers come back as
+``application/sparql-results+json`` (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE).
+
+A partial answer is an error, never a result. Servers signal one in different ways, all
+``200 OK``, and each is recognised:
+
+- an Oxigraph server that cancels a query at its ``--timeout-s`` sends a truncated body, so
+  every body must parse completely;
+- Virtuoso past its ``ResultSetMaxRows`` sends the first rows and an ``X-SPARQL-MaxRows``
+  header (:class:`~msbackpain.ResultTooLargeError`);
+- Virtuoso's anytime queries, stopped at ``MaxQueryExecutionTime`` or the request's
+  ``timeout``, send partial rows with ``X-SQL-State: S1TAT``
+  (:class:`~msbackpain.QueryTimeoutError`).
+
+A query that timed out or was refused is never sent again; only a server that is not there
+yet (connection refused, 502/503/504 from a starting or overloaded server) is retried.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,7 +32,7 @@ from msbackpain.backends._binding import bind_values, checked, declare_prefixes
 from msbackpain.backends._http import HttpClient, Response
 from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.backends.oxigraph_backend import triple_values
-from msbackpain.exceptions import BackendError, QueryError
+from msbackpain.exceptions import BackendError, QueryError, QueryTimeoutError, ResultTooLargeError
 from msbackpain.models import QueryResult
 from msbackpain.prefixes import compress
 
@@ -36,6 +48,10 @@ __all__ = ["SparqlBackend", "parse_results"]
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 _TAG = re.compile(r"<[^>]*>")
+#: Error kinds of the msbackpain gateway's 503 answers that are its verdict on the query.
+_FINAL_KINDS = frozenset({"timeout", "incomplete-answer"})
+#: Positions in engines' syntax errors: "line 24", "at 24:5", "24:5:" (Oxigraph, Virtuoso).
+_POSITION = re.compile(r"(\bline |\bat |^)(\d+)(?=[:,) ]|$)", re.MULTILINE)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -58,6 +74,34 @@ def _value(cell: Mapping[str, Any] | None) -> str | None:
     if kind == "bnode":
         return f"_:{value}"
     return value
+
+
+def _gateway_kind(response: Response) -> str | None:
+    """The ``error`` field of a JSON error answer, if it is one."""
+    if response.media_type != "application/json":
+        return None
+    try:
+        kind = json.loads(response.body).get("error")
+    except (ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
+def _is_final(response: Response) -> bool:
+    """True for a 5xx answer that judges the query (a timeout), which a retry would repeat."""
+    return _gateway_kind(response) in _FINAL_KINDS
+
+
+def _shift_lines(message: str, shift: int) -> str:
+    """Renumber the line positions in an engine's message by ``-shift`` (added PREFIX lines)."""
+    if shift <= 0:
+        return message
+
+    def renumber(match: re.Match[str]) -> str:
+        line = int(match.group(2)) - shift
+        return f"{match.group(1)}{line}" if line > 0 else match.group(0)
+
+    return _POSITION.sub(renumber, message)
 
 
 def _excerpt(body: bytes) -> str:
@@ -131,6 +175,18 @@ class SparqlBackend:
     Reasoning does not happen here: the server answers from what it holds, which for
     ``msbackpain serve`` is the bundle with its materialised inferences.
 
+    Args:
+        endpoint: The query endpoint's URL.
+        connect_timeout: Seconds to wait for a connection.
+        read_timeout: Seconds to wait for an answer when a query gives no ``timeout``.
+        retries: How often to retry a server that is not there yet (never a query that
+            timed out or was refused).
+        method: ``POST`` (a form) or ``GET`` (the query in the URL).
+        default_graph: IRIs sent as ``default-graph-uri``: the default graph the queries see.
+            Virtuoso's default graph is the union of every graph it holds, system graphs
+            included, so give the graph the bundle was loaded into.
+        named_graphs: IRIs sent as ``named-graph-uri``.
+
     Raises:
         BackendError: for a URL that is not ``http(s)://``, or a method other than GET/POST.
 
@@ -138,6 +194,9 @@ class SparqlBackend:
         >>> backend = SparqlBackend("http://127.0.0.1:7878/query")
         >>> backend.name, backend.embedded, backend.loadable
         ('sparql', False, False)
+        >>> SparqlBackend("http://127.0.0.1:8890/sparql",
+        ...               default_graph="https://w3id.org/msbackpain/").dataset
+        (('default-graph-uri', 'https://w3id.org/msbackpain/'),)
     """
 
     name: ClassVar[str] = "sparql"
@@ -152,13 +211,26 @@ class SparqlBackend:
         read_timeout: float = 60.0,
         retries: int = 3,
         method: str = "POST",
+        default_graph: str | Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
     ) -> None:
         self.method = method.upper()
         if self.method not in ("GET", "POST"):
             raise BackendError(f"method must be GET or POST, not {method!r}")
         self.endpoint = endpoint
+        defaults = (default_graph,) if isinstance(default_graph, str) else tuple(default_graph)
+        for iri in (*defaults, *named_graphs):
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+", iri):
+                raise BackendError(f"{iri!r} is not an absolute IRI (a dataset graph)")
+        self.dataset = tuple(("default-graph-uri", iri) for iri in defaults) + tuple(
+            ("named-graph-uri", iri) for iri in named_graphs
+        )
         self.http = HttpClient(
-            endpoint, connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries
+            endpoint,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries=retries,
+            final=_is_final,
         )
         self._headers = {"User-Agent": f"msbackpain/{__version__}"}
 
@@ -176,12 +248,27 @@ class SparqlBackend:
         msg = f"the endpoint {self.endpoint} is read-only; load {path} into the server itself"
         raise BackendError(msg)
 
-    def _send(self, text: str, accept: str) -> Response:
+    def _send(
+        self, text: str, accept: str, *, shift: int = 0, timeout: float | None = None
+    ) -> Response:
         headers = {**self._headers, "Accept": accept}
-        response = self.http.request(self.method, params={"query": text}, headers=headers)
+        params = [("query", text), *self.dataset]
+        response = self.http.request(
+            self.method, params=params, headers=headers, read_timeout=timeout
+        )
+        kind = _gateway_kind(response)
         if response.status == 400:
-            msg = f"{self.endpoint} rejected the query: {_excerpt(response.body)}"
-            raise QueryError(msg)
+            detail = _shift_lines(_excerpt(response.body), shift)
+            raise QueryError(f"{self.endpoint} rejected the query: {detail}")
+        if kind in _FINAL_KINDS or b"S1T00" in response.body[:2000]:
+            msg = (
+                f"{self.endpoint} stopped the query at its time limit "
+                f"(HTTP {response.status}): {_excerpt(response.body)}"
+            )
+            raise QueryTimeoutError(msg)
+        if response.status == 206:
+            msg = f"{self.endpoint} answered 206 Partial Content; no partial result is returned"
+            raise BackendError(msg)
         if response.status != 200:
             hint = " (is this the SPARQL query endpoint?)" if response.status in (404, 405) else ""
             detail = _excerpt(response.body)
@@ -193,7 +280,26 @@ class SparqlBackend:
                 f"(is this the SPARQL query endpoint?): {_excerpt(response.body)}"
             )
             raise BackendError(msg)
+        self._refuse_partial(response)
         return response
+
+    def _refuse_partial(self, response: Response) -> None:
+        """Raise for a 200 answer that the server marks as cut short."""
+        state = response.headers.get("x-sql-state", "")
+        if state.upper().startswith("S1TAT"):
+            msg = (
+                f"{self.endpoint} stopped the query at its time limit and sent a partial "
+                "answer (X-SQL-State: S1TAT); nothing partial is returned"
+            )
+            raise QueryTimeoutError(msg)
+        cap = response.headers.get("x-sparql-maxrows")
+        if cap is not None:
+            msg = (
+                f"{self.endpoint} cut the answer at its row limit of {cap} rows "
+                "(X-SPARQL-MaxRows, Virtuoso's ResultSetMaxRows); no partial result is "
+                "returned: refine the query or raise the server's limit"
+            )
+            raise ResultTooLargeError(msg)
 
     def query(
         self,
@@ -202,19 +308,28 @@ class SparqlBackend:
         *,
         allow_network: bool = False,
         max_rows: int | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint."""
-        form = checked(sparql, allow_network).form
-        text = bind_values(_prologued(sparql), bindings or {})
+        """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint.
+
+        ``timeout`` limits the wait for this query's answer
+        (:class:`~msbackpain.QueryTimeoutError` past it); without it the backend's
+        ``read_timeout`` applies. The server's own limits stop the query on the server.
+        """
+        approved = checked(sparql, allow_network)  # the endpoint gets the canonical text
+        form, sparql = approved.form, approved.text
+        prologued = _prologued(sparql)
+        shift = prologued.count("\n") - sparql.count("\n")  # PREFIX lines put before the text
+        text = bind_values(prologued, bindings or {})
         if form in ("CONSTRUCT", "DESCRIBE"):
-            response = self._send(text, _NTRIPLES)
+            response = self._send(text, _NTRIPLES, shift=shift, timeout=timeout)
             parsed = _parse_graph(response.body, self.endpoint)
             triples = dict.fromkeys(triple_values(t) for t in capped(parsed, max_rows))
             return QueryResult(
                 ("subject", "predicate", "object"),
                 tuple({"subject": s, "predicate": p, "object": o} for s, p, o in triples),
             )
-        response = self._send(text, _JSON)
+        response = self._send(text, _JSON, shift=shift, timeout=timeout)
         result = parse_results(response.body, self.endpoint)
         list(capped(result.rows, max_rows))  # raises past the cap: never a partial answer
         return result

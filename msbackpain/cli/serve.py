@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import signal
+import sys
 import tempfile
 from pathlib import Path
 from types import FrameType
@@ -42,7 +43,7 @@ class ProgressBars:
         if done == 0 or self._bar is None:
             self.close()
             self._bar = click.progressbar(
-                length=size, label=f"loading {path.name}", file=click.get_text_stream("stderr")
+                length=size, label=f"loading {path.name}", file=sys.stderr
             )
             self._bar.__enter__()
             self._done = 0

@@ -1,8 +1,11 @@
-"""Fixtures of the backend contract suite: one KnowledgeGraph per backend, and a real server.
+"""Fixtures of the backend contract suite: one KnowledgeGraph per backend, and real servers.
 
 The ``sparql`` backend runs against a real Oxigraph server (PyPI ``oxigraph``) started for the
 session on a free loopback port, on a store holding the bundle (asserted + inferred), and
-stopped by PID at the end.
+stopped by PID at the end. ``virtuoso`` is the same backend against a second engine, a real
+OpenLink Virtuoso (Debian ``virtuoso-opensource``) with a temporary database, the bundle
+bulk-loaded into the graph the scaling-out guide names, queried with that graph as the
+``default-graph-uri``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import pytest
 import msbackpain
 from msbackpain.server import OxigraphServer, build_store, free_port
 
-BACKEND_NAMES = ("rdflib", "oxigraph", "sparql")
+from .virtuoso import GRAPH, Virtuoso
+
+BACKEND_NAMES = ("rdflib", "oxigraph", "sparql", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +38,26 @@ def oxigraph_server(bundle_store: Path) -> Iterator[OxigraphServer]:
     server.stop()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # the engine is gone, not left behind
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    folder = tmp_path_factory.mktemp("virtuoso")
+    bundle = folder / "msbackpain.nt"
+    msbackpain.load().export(bundle)
+    server = Virtuoso(folder / "db", max_seconds=5).start()
+    try:
+        server.load(bundle, graph=GRAPH)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_kg(virtuoso_server: Virtuoso) -> Iterator[msbackpain.KnowledgeGraph]:
+    graph = msbackpain.load(endpoint=virtuoso_server.endpoint, default_graph=GRAPH)
+    yield graph
+    graph.backend.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,8 @@ class FakeEndpoint:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 query = urlsplit(self.path).query
-                outer.requests.append(parse_qs(body or query))
+                self.params = parse_qs(body or query)
+                outer.requests.append(self.params)
                 outer.methods.append(self.command)
                 behaviour(self, len(outer.requests))
 
@@ -139,15 +140,51 @@ def broken_off(handler: BaseHTTPRequestHandler, n: int) -> None:
     handler.close_connection = True
 
 
-def partial(handler: BaseHTTPRequestHandler, n: int) -> None:
-    # Virtuoso's way to say the row cap or time limit cut the answer short.
-    handler.send_response(206)
+def _results(handler: BaseHTTPRequestHandler, status: int, **headers: str) -> None:
+    handler.send_response(status)
     handler.send_header("Content-Type", "application/sparql-results+json")
-    handler.send_header("X-SQL-State", "S1TAT")
-    body = b'{"head":{"vars":["s"]},"results":{"bindings":[]}}'
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), value)
+    body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"urn:a"}}]}}'
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def partial_206(handler: BaseHTTPRequestHandler, n: int) -> None:
+    _results(handler, 206)
+
+
+def anytime_partial(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # What Virtuoso 7.2.5 sends when an anytime query stops at its time limit: 200 OK.
+    _results(handler, 200, X_SQL_State="S1TAT", X_SQL_Message="RC...: Returning incomplete results")
+
+
+def row_capped(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # What Virtuoso 7.2.5 sends past ResultSetMaxRows: 200 OK, the first rows, and a header.
+    _results(handler, 200, X_SPARQL_MaxRows="10000")
+
+
+def gateway_timeout(handler: BaseHTTPRequestHandler, n: int) -> None:
+    body = json.dumps({"error": "timeout", "message": "ran past 1 s", "status": 503})
+    _send(handler, 503, "application/json", body.encode())
+
+
+def virtuoso_timeout(handler: BaseHTTPRequestHandler, n: int) -> None:
+    _send(handler, 500, "text/plain", b"Virtuoso S1T00 Error SR171: Transaction timed out\n")
+
+
+def error_on_the_query_line(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # Point at the line where the query the user wrote starts, as an engine would.
+    sent = handler.params["query"][0]  # type: ignore[attr-defined]
+    line = next(i for i, text in enumerate(sent.splitlines(), 1) if text.startswith("SELECT"))
+    _send(handler, 400, "text/plain", f"Parse error at {line}:12: expected }}".encode())
+
+
+def slow_after_the_first(handler: BaseHTTPRequestHandler, n: int) -> None:
+    if n > 1:
+        time.sleep(1.5)
+    _send(handler, 200, "application/sparql-results+json", ASK_TRUE)
 
 
 def ok(handler: BaseHTTPRequestHandler, n: int) -> None:
@@ -240,7 +277,7 @@ def test_read_timeout(endpoint: FakeEndpoint) -> None:
     started = time.monotonic()
     _one_line_error(
         lambda: _backend(endpoint.url, read_timeout=0.3).query("ASK {}"),
-        msbackpain.BackendError,
+        msbackpain.QueryTimeoutError,
         endpoint.url,
         "did not answer within 0.3 s",
     )
@@ -258,13 +295,87 @@ def test_answer_broken_off(endpoint: FakeEndpoint) -> None:
     )
 
 
-@pytest.mark.parametrize("endpoint", [partial], indirect=True)
-def test_partial_answer_is_an_error(endpoint: FakeEndpoint) -> None:
+@pytest.mark.parametrize("endpoint", [partial_206], indirect=True)
+def test_partial_content_is_an_error(endpoint: FakeEndpoint) -> None:
     _one_line_error(
         lambda: _backend(endpoint.url).query("SELECT ?s WHERE { ?s ?p ?o }"),
         msbackpain.BackendError,
         endpoint.url,
-        "HTTP 206",
+        "206 Partial Content",
+    )
+
+
+@pytest.mark.parametrize("endpoint", [anytime_partial], indirect=True)
+def test_an_anytime_partial_answer_is_a_timeout(endpoint: FakeEndpoint) -> None:
+    _one_line_error(
+        lambda: _backend(endpoint.url).query("SELECT ?s WHERE { ?s ?p ?o }"),
+        msbackpain.QueryTimeoutError,
+        endpoint.url,
+        "X-SQL-State: S1TAT",
+    )
+    assert len(endpoint.requests) == 1  # never sent again
+
+
+@pytest.mark.parametrize("endpoint", [row_capped], indirect=True)
+def test_a_row_capped_answer_is_refused(endpoint: FakeEndpoint) -> None:
+    _one_line_error(
+        lambda: _backend(endpoint.url).query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=None),
+        msbackpain.ResultTooLargeError,
+        endpoint.url,
+        "row limit of 10000 rows",
+    )
+
+
+@pytest.mark.parametrize("endpoint", [gateway_timeout, virtuoso_timeout], indirect=True)
+def test_a_server_timeout_is_a_query_timeout_and_not_retried(endpoint: FakeEndpoint) -> None:
+    _one_line_error(
+        lambda: _backend(endpoint.url).query("ASK { ?s ?p ?o }"),
+        msbackpain.QueryTimeoutError,
+        endpoint.url,
+        "time limit",
+    )
+    assert len(endpoint.requests) == 1  # one runaway query is sent once, not 1 + retries
+
+
+@pytest.mark.parametrize("endpoint", [error_on_the_query_line], indirect=True)
+def test_error_positions_count_the_lines_the_user_wrote(endpoint: FakeEndpoint) -> None:
+    message = _one_line_error(
+        lambda: _backend(endpoint.url).query("SELECT ?x WHERE { ?x skos:altLabel ?y }"),
+        msbackpain.QueryError,
+        "rejected the query",
+    )
+    assert "at 1:12" in message  # not at 1 + the number of PREFIX lines added in front
+
+
+@pytest.mark.parametrize("endpoint", [slow_after_the_first], indirect=True)
+def test_the_query_timeout_is_honoured(endpoint: FakeEndpoint) -> None:
+    kg = msbackpain.load(endpoint=endpoint.url, retries=0)
+    started = time.monotonic()
+    _one_line_error(
+        lambda: kg.query("ASK { ?s ?p ?o }", timeout=0.3),
+        msbackpain.QueryTimeoutError,
+        "within 0.3 s",
+    )
+    assert time.monotonic() - started < 1.4
+    assert len(endpoint.requests) == 2  # the check at load, then the one query
+
+
+@pytest.mark.parametrize("endpoint", [ok], indirect=True)
+def test_the_dataset_goes_on_the_wire(endpoint: FakeEndpoint) -> None:
+    backend = SparqlBackend(
+        endpoint.url, default_graph="urn:g:default", named_graphs=["urn:g:a", "urn:g:b"]
+    )
+    backend.query("ASK {}")
+    backend.close()
+    assert endpoint.requests[0]["default-graph-uri"] == ["urn:g:default"]
+    assert endpoint.requests[0]["named-graph-uri"] == ["urn:g:a", "urn:g:b"]
+
+
+def test_a_dataset_graph_must_be_an_iri() -> None:
+    _one_line_error(
+        lambda: SparqlBackend("http://127.0.0.1:9/q", default_graph="not an iri"),
+        msbackpain.BackendError,
+        "is not an absolute IRI",
     )
 
 

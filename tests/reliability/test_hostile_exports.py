@@ -126,7 +126,7 @@ def test_an_export_killed_mid_write_leaves_the_old_or_a_complete_file(tmp_path: 
     target.write_text('<http://example.org/old> <http://example.org/p> "old" .\n', encoding="utf-8")
     complete = len(msbackpain.load().backend) + 60_000
     seen = set()
-    for delay in (0.05, 0.15, 0.3, 0.5, 0.8):
+    for delay in (0.05, 0.3, 0.8, 2.0, 4.0):
         process = subprocess.Popen(
             [sys.executable, "-c", EXPORTER, str(background), str(target)],
             cwd=ROOT,
@@ -144,3 +144,126 @@ def test_an_export_killed_mid_write_leaves_the_old_or_a_complete_file(tmp_path: 
         for leftover in tmp_path.glob(".kg.nt.*.part"):  # a killed process cannot clean up
             leftover.unlink()
     assert complete in seen
+
+
+def test_an_export_never_replaces_a_symbolic_link(
+    kg: msbackpain.KnowledgeGraph, tmp_path: Path
+) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep\n", encoding="utf-8")
+    link = tmp_path / "kg.ttl"
+    link.symlink_to(precious)
+    with pytest.raises(msbackpain.ExportError) as info:
+        kg.export(link)
+    assert str(info.value) == (
+        f"cannot write {link}: it is a symbolic link (to {precious}); "
+        "export to the file itself, or remove the link"
+    )
+    assert link.is_symlink() and precious.read_text(encoding="utf-8") == "keep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl", "precious.txt"]
+
+
+def test_an_export_never_replaces_a_device_or_a_pipe(
+    kg: msbackpain.KnowledgeGraph, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    pipe = tmp_path / "kg.nt"
+    os.mkfifo(pipe)
+    for target in (Path("/dev/null"), pipe):
+        with pytest.raises(msbackpain.ExportError) as info:
+            kg.export(target, "nt")
+        assert str(info.value) == (
+            f"cannot write {target}: it is not a regular file (a device, pipe or socket); "
+            "export to a regular file"
+        )
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nt"]
+
+
+def test_new_exports_respect_the_umask_and_replaced_ones_keep_their_mode(
+    kg: msbackpain.KnowledgeGraph, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        kg.export(tmp_path / "new.nt")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.nt").stat().st_mode) == 0o640
+    kept = tmp_path / "kept.nt"
+    kept.write_text("old\n", encoding="utf-8")
+    kept.chmod(0o604)
+    kg.export(kept)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o604
+
+
+KILLED_BETWEEN_RENAMES = """
+import os, signal, sys, msbackpain
+from pathlib import Path
+kg = msbackpain.load(sys.argv[1])
+real = os.replace
+def replace(source, target):
+    real(source, target)
+    if str(target).endswith("_nodes.tsv"):
+        os.kill(os.getpid(), signal.SIGKILL)  # between the nodes and the edges rename
+os.replace = replace
+kg.export(sys.argv[2])
+"""
+
+
+def test_a_kgx_export_killed_between_its_renames_is_finished_whole(tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix msbp: <https://w3id.org/msbackpain/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'msbp:Extra rdfs:label "extra" ; msbp:alleviates msbp:Spasticity .\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "kg.tsv"
+    nodes, edges = msbackpain.load().export(target)  # the old pair
+    old_edges = edges.read_text(encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BETWEEN_RENAMES, str(extra), str(target)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    record = tmp_path / ".kg_nodes.tsv.commit"
+    assert record.exists()  # the commit record says which renames are still to do
+    assert "msbp:Extra" in nodes.read_text(encoding="utf-8")
+    assert edges.read_text(encoding="utf-8") == old_edges
+    from msbackpain._atomic import recover
+
+    recover([nodes, edges])  # what the next export of the pair does first
+    assert not record.exists()
+    assert "msbp:Extra" in edges.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "extra.ttl",
+        "kg_edges.tsv",
+        "kg_nodes.tsv",
+    ]
+
+
+def test_a_kgx_export_that_fails_before_its_commit_leaves_both_old_files(
+    kg: msbackpain.KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nodes, edges = kg.export(tmp_path / "kg.jsonl")
+    before = (nodes.read_bytes(), edges.read_bytes())
+    import msbackpain.kgx
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(msbackpain.kgx, "edge_records", broken)
+    with pytest.raises(KeyboardInterrupt):
+        kg.export(tmp_path / "kg.jsonl")
+    assert (nodes.read_bytes(), edges.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg_edges.jsonl", "kg_nodes.jsonl"]
