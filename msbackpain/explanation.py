@@ -78,8 +78,8 @@ def explain(
         >>> import msbackpain
         >>> kg = msbackpain.load()
         >>> print(kg.explain("baclofen", "back pain")[0])
-        baclofen --memberOfDrugClass--> muscle relaxant --treats--> spasticity \
---subtypeOf--> MS-related back pain --subtypeOf--> back pain
+        baclofen --memberOfDrugClass--> muscle relaxant --subtypeOf--> medication \
+--treats--> MS-related back pain --subtypeOf--> back pain
     """
     import networkx as nx
 

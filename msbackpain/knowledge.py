@@ -646,7 +646,7 @@ mean "Lhermitte's sign"?
             >>> import msbackpain
             >>> care = msbackpain.load().plan(["spasticity"])
             >>> care.conflicts, sorted(care.by_category())[:2]
-            ((), ['complementary therapy', 'exercise'])
+            ((), ['medication'])
         """
         from msbackpain.planning import plan
 
@@ -699,7 +699,7 @@ mean "Lhermitte's sign"?
         Examples:
             >>> import msbackpain
             >>> msbackpain.load().visualize(focus="baclofen", depth=1)
-            <HtmlGraph 'Around baclofen': 5 nodes, 10 edges>
+            <HtmlGraph 'Around baclofen': 5 nodes, 9 edges>
         """
         from msbackpain import viz
 
@@ -732,7 +732,7 @@ mean "Lhermitte's sign"?
             >>> import msbackpain, pathlib, tempfile
             >>> out = pathlib.Path(tempfile.mkdtemp()) / "baclofen.svg"
             >>> msbackpain.load().draw(out, focus="baclofen", depth=1)
-            <Picture 5 nodes, 10 edges, 1654x... px>
+            <Picture 5 nodes, 9 edges, 1654x... px>
             >>> out.read_text().count('<g id="node-')
             5
         """

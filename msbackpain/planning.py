@@ -71,9 +71,8 @@ def plan(kg: KnowledgeGraph, pain_types: Iterable[EntityRef], *, inferred: bool 
     Examples:
         >>> import msbackpain
         >>> care = msbackpain.load().plan(["Lhermitte's sign", "spasticity"])
-        >>> print(care.conflicts[0])
-        heated-pool therapy involves heat [P42], which triggers Lhermitte's sign [P12,P13]: \
-discuss with a doctor
+        >>> care.conflicts, sorted(care.by_category())
+        ((), ['medication', 'self-management'])
     """
     pains = list(dict.fromkeys(kg.entity(p) for p in pain_types))
     if not pains:
