@@ -87,6 +87,16 @@ class Schema:
             for restriction in _restrictions(graph, expression):
                 self.restrictions[str(defined)].append(restriction)
 
+    def add_subclasses(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add class subsumptions the reasoner found (``(sub, super)`` IRIs) to the hierarchy."""
+        parents: dict[str, set[str]] = defaultdict(set)
+        for cls, ancestors in self.superclasses.items():
+            parents[cls] |= ancestors - {cls}
+        for sub, sup in pairs:
+            parents[sub].add(sup)
+        for cls in list(parents):
+            self.superclasses[cls] = _closure(cls, parents)
+
     def canon(self, key: Key) -> Key:
         """Return the fact in the canonical direction of its property."""
         s, p, o = key
@@ -161,13 +171,17 @@ class _Facts:
         return None
 
 
-def _derive_type(facts: _Facts, s: str, cls: str) -> tuple[str, tuple[Key, ...]] | None:
+def _derive_type(
+    facts: _Facts, s: str, cls: str, *, fallback: bool
+) -> tuple[str, tuple[Key, ...]] | None:
     for prop, filler in facts.schema.restrictions.get(cls, ()):
         for target in sorted(facts.successors(s, prop)):
             typed = facts.has_type(target, filler)
             edge = facts.find(s, prop, target)
             if typed and edge:
                 return RULE_CLASSIFICATION, (edge, typed)
+    if not fallback:
+        return None
     typed_as = sorted(facts.types.get(s, ()))
     return (RULE_CLASSIFICATION, ((s, TYPE, typed_as[0]),)) if typed_as else None
 
@@ -198,15 +212,43 @@ def _derive_by_transitivity(
     return None
 
 
-def _derive(facts: _Facts, key: Key) -> tuple[str, tuple[Key, ...]] | None:
+def _derive(facts: _Facts, key: Key, *, fallback: bool) -> tuple[str, tuple[Key, ...]] | None:
     s, p, o = key
     if p == TYPE:
-        return _derive_type(facts, s, o)
+        return _derive_type(facts, s, o, fallback=fallback)
     schema = facts.schema
     for q in sorted(schema.sub_of.get(p, set()) - {p}):
         if o in facts.out.get((s, q), ()):
             return RULE_SUBPROPERTY, (schema.canon((s, q, o)),)
     return _derive_by_chain(facts, s, p, o) or _derive_by_transitivity(facts, s, p, o)
+
+
+def _explain_in_rounds(
+    facts: _Facts, pending: list[Key]
+) -> tuple[dict[Key, tuple[str, tuple[Key, ...]]], list[Key]]:
+    """Explain ``pending`` facts round by round; return the explanations and what is left."""
+    found: dict[Key, tuple[str, tuple[Key, ...]]] = {}
+    progress, fallback = True, False
+    while pending and (progress or not fallback):
+        # A class membership is first explained by the edge that meets the class definition;
+        # only when no round finds one does it fall back to the entity's asserted type.
+        if not progress:
+            fallback = True
+        progress = False
+        remaining = []
+        for key in pending:
+            derivation = _derive(facts, key, fallback=fallback)
+            if derivation is None:
+                remaining.append(key)
+                continue
+            found[key] = derivation
+            progress = True
+        for key in pending:
+            if key in found:
+                facts.add(key)
+        pending = remaining
+
+    return found, pending
 
 
 def justify(
@@ -224,22 +266,7 @@ def justify(
     for key in sorted(asserted_set):
         facts.add(key)
     pending = sorted({schema.canon(k) if k[1] != TYPE else k for k in inferred} - asserted_set)
-    found: dict[Key, tuple[str, tuple[Key, ...]]] = {}
-    progress = True
-    while pending and progress:
-        progress = False
-        remaining = []
-        for key in pending:
-            derivation = _derive(facts, key)
-            if derivation is None:
-                remaining.append(key)
-                continue
-            found[key] = derivation
-            progress = True
-        for key in pending:
-            if key in found:
-                facts.add(key)
-        pending = remaining
+    found, pending = _explain_in_rounds(facts, pending)
 
     def support(key: Key, seen: frozenset[Key] = frozenset()) -> list[Key]:
         if key in asserted_set or key not in found or key in seen:

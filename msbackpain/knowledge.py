@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from threading import Lock
 from typing import TYPE_CHECKING, Any
 
@@ -303,20 +304,26 @@ mean "Lhermitte's sign"?
         result: dict[Key, Evidence] = self._cached(("asserted-evidence",), compute)
         return result
 
-    def _support(self) -> dict[Key, tuple[str, tuple[Key, ...]]]:
-        def compute() -> dict[Key, tuple[str, tuple[Key, ...]]]:
-            table: dict[Key, tuple[str, list[tuple[int, Key]]]] = {}
+    def _support(self) -> dict[Key, _Support]:
+        def compute() -> dict[Key, _Support]:
+            table: dict[Key, tuple[Mapping[str, str | None], set[tuple[int, Key]]]] = {}
             for row in self.run("inference_support"):
                 key = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
-                _, steps = table.setdefault(key, (str(row["rule"]), []))
+                _, steps = table.setdefault(key, (row, set()))
                 step = (str(row["via_subject"]), str(row["via_predicate"]), str(row["via_object"]))
-                steps.append((int(str(row["position"])), step))
+                steps.add((int(str(row["position"])), step))
             return {
-                k: (rule, tuple(step for _, step in sorted(steps)))
-                for k, (rule, steps) in table.items()
+                k: _Support(
+                    str(row["rule"]),
+                    tuple(step for _, step in sorted(steps)),
+                    str(row["review"] or "unreviewed"),
+                    _split(row["paragraphs"]),
+                    str(row["note"] or ""),
+                )
+                for k, (row, steps) in table.items()
             }
 
-        result: dict[Key, tuple[str, tuple[Key, ...]]] = self._cached(("support",), compute)
+        result: dict[Key, _Support] = self._cached(("support",), compute)
         return result
 
     def relation(self, key: Key) -> Relation:
@@ -343,10 +350,9 @@ mean "Lhermitte's sign"?
             if key in self._edge_keys() or (key[1] == "rdf:type" and key[2] in subject.categories):
                 return Relation(subject, key[1], obj)
             raise KeyError(key)
-        rule, steps = support
-        via = tuple(self.relation(step) for step in steps)
-        rule_label = self._entity_for(rule).label
-        return Relation(subject, key[1], obj, _inferred_evidence(rule_label, via), True, rule, via)
+        via = tuple(self.relation(step) for step in support.steps)
+        evidence = _inferred_evidence(self._entity_for(support.rule).label, via, support)
+        return Relation(subject, key[1], obj, evidence, True, support.rule, via, support.review)
 
     def _edge_keys(self) -> frozenset[Key]:
         result: frozenset[Key] = self._cached(
@@ -741,7 +747,7 @@ mean "Lhermitte's sign"?
         Examples:
             >>> import msbackpain
             >>> msbackpain.load().visualize(focus="baclofen", depth=1)
-            <HtmlGraph 'Around baclofen': 5 nodes, 10 edges>
+            <HtmlGraph 'Around baclofen': 5 nodes, 9 edges>
         """
         from msbackpain import viz
 
@@ -774,7 +780,7 @@ mean "Lhermitte's sign"?
             >>> import msbackpain, pathlib, tempfile
             >>> out = pathlib.Path(tempfile.mkdtemp()) / "baclofen.svg"
             >>> msbackpain.load().draw(out, focus="baclofen", depth=1)
-            <Picture 5 nodes, 10 edges, 1654x... px>
+            <Picture 5 nodes, 9 edges, 1654x... px>
             >>> out.read_text().count('<g id="node-')
             5
         """
@@ -794,26 +800,42 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(sorted({v for v in (value or "").split(",") if v}))
 
 
+@dataclass(frozen=True, slots=True)
+class _Support:
+    """How an inferred fact is held up: its rule, the edges it rests on, and its review."""
+
+    rule: str
+    steps: tuple[Key, ...]
+    review: str
+    paragraphs: tuple[str, ...]
+    note: str
+
+
 def _evidence(row: Mapping[str, str | None]) -> Evidence:
     return Evidence(
         source=row.get("source") or "not provided",
         paragraphs=_split(row.get("paragraphs")),
         summary=row.get("evidence") or "",
         knowledge_level=row.get("level") or "not_provided",
+        modality=row.get("modality") or None,
     )
 
 
-def _inferred_evidence(rule_label: str, via: Sequence[Relation]) -> Evidence:
+def _inferred_evidence(rule_label: str, via: Sequence[Relation], support: _Support) -> Evidence:
     # The source of an inferred edge is the source of the edges it rests on: the article for
-    # the bundle, the user's own document for inferences from the user's facts.
+    # the bundle, the user's own document for inferences from the user's facts. Its
+    # paragraphs are those the curators found to support the conclusion itself (an accepted
+    # review), never the union of the premises' paragraphs; an unreviewed fact cites none.
     sources = sorted({v.evidence.source for v in via if v.evidence})
-    paragraphs = sorted({p for v in via if v.evidence for p in v.evidence.paragraphs})
     steps = "; ".join(
         f"{v.subject.label} {v.predicate.partition(':')[2]} {v.object.label}" for v in via
     )
+    review = f" Reviewed: {support.note}" if support.note else f" ({support.review})"
+    hedges = [v.evidence.modality for v in via if v.evidence and v.evidence.modality]
     return Evidence(
         source="; ".join(sources) if sources else "not provided",
-        paragraphs=tuple(paragraphs),
-        summary=f"Inferred ({rule_label}) from: {steps}",
+        paragraphs=support.paragraphs if support.review == "accepted" else (),
+        summary=f"Inferred ({rule_label}) from: {steps}.{review}",
         knowledge_level="logical_entailment",
+        modality=hedges[0] if hedges else None,
     )

@@ -130,7 +130,9 @@ class Relation:
     """An edge ``subject --predicate--> object`` with its evidence.
 
     Inferred edges have ``inferred=True``, the CURIE of the ``rule`` that produced them and,
-    in ``via``, the asserted edges they rest on.
+    in ``via``, the asserted edges they rest on. ``review`` is ``"accepted"`` for an
+    inference the curators checked against the source, ``"unreviewed"`` for one nobody has
+    checked (derived from a user's own data), and ``None`` for an asserted edge.
     """
 
     subject: Entity
@@ -140,6 +142,7 @@ class Relation:
     inferred: bool = False
     rule: str | None = None
     via: tuple[Relation, ...] = ()
+    review: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -148,6 +151,7 @@ class Relation:
 
     def __repr__(self) -> str:
         tail = f", inferred by {self.rule}" if self.inferred else ""
+        tail += ", unreviewed" if self.review == "unreviewed" else ""
         paragraphs = ",".join(self.evidence.paragraphs) if self.evidence else "-"
         return (
             f"Relation({self.subject.label!r} {self.predicate} {self.object.label!r}"
@@ -164,6 +168,7 @@ class Relation:
             "inferred": self.inferred,
             "rule": self.rule,
             "via": [v.to_dict() for v in self.via],
+            "review": self.review,
         }
 
 

@@ -26,10 +26,12 @@ from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from msbackpain._justify import TYPE, Derivation, Schema, justify
+from msbackpain._inferred import Inferences, inferred_turtle
+from msbackpain._justify import TYPE, Schema, justify
+from msbackpain._review import load_reviews
 from msbackpain.exceptions import InconsistentOntologyError, MsBackPainWarning, ReasonerError
 from msbackpain.models import Relation
-from msbackpain.prefixes import MSBP, PREFIXES, compress
+from msbackpain.prefixes import MSBP, compress
 
 if TYPE_CHECKING:
     from msbackpain.knowledge import KnowledgeGraph
@@ -55,18 +57,6 @@ _RULE = URIRef(MSBP + "rule")
 
 
 @dataclass(frozen=True, slots=True)
-class Inferences:
-    """What the reasoner concluded about an asserted graph, with a derivation for each fact."""
-
-    engine: str
-    reasoner_version: str
-    seconds: float
-    derivations: tuple[Derivation, ...]
-    subclasses: tuple[tuple[str, str], ...]
-    unexplained: tuple[Key, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class ReasoningReport:
     """The outcome of :func:`reason`: consistency, new facts, and how long it took.
 
@@ -74,6 +64,10 @@ class ReasoningReport:
     (types use the predicate ``rdf:type``) marked ``inferred`` with their rule and ``via``.
     ``unsupported`` lists facts the engine reported but no axiom of the ontology derives;
     they are left out of the new graph (Pellet as bundled with owlready2 reports two).
+    Each inferred relation's ``review`` says whether the curators accepted it
+    (``ontology/src/reviewed_inferences.tsv``) or nobody has checked it (``"unreviewed"``,
+    e.g. a fact derived from the user's own data); ``rejected`` lists facts the curators
+    rejected, which are left out of the new graph.
     """
 
     engine: str
@@ -83,12 +77,21 @@ class ReasoningReport:
     inferred_types: tuple[Relation, ...]
     inferred_subclasses: tuple[tuple[str, str], ...]
     unsupported: tuple[tuple[str, str, str], ...] = ()
+    rejected: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def unreviewed(self) -> tuple[Relation, ...]:
+        """The inferred edges and types nobody has reviewed against the source."""
+        return tuple(
+            r for r in (*self.inferred_edges, *self.inferred_types) if r.review == "unreviewed"
+        )
 
     def __repr__(self) -> str:
         return (
             f"ReasoningReport(engine={self.engine!r}, consistent={self.consistent}, "
             f"edges={len(self.inferred_edges)}, types={len(self.inferred_types)}, "
-            f"subclasses={len(self.inferred_subclasses)}, seconds={self.seconds:.2f})"
+            f"subclasses={len(self.inferred_subclasses)}, unreviewed={len(self.unreviewed)}, "
+            f"rejected={len(self.rejected)}, seconds={self.seconds:.2f})"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -101,6 +104,8 @@ class ReasoningReport:
             "inferred_types": [r.to_dict() for r in self.inferred_types],
             "inferred_subclasses": [list(pair) for pair in self.inferred_subclasses],
             "unsupported": [list(fact) for fact in self.unsupported],
+            "rejected": [list(fact) for fact in self.rejected],
+            "unreviewed": len(self.unreviewed),
         }
 
 
@@ -234,8 +239,10 @@ def infer(graph: Graph, *, engine: Engine = "hermit", timeout: float = 300.0) ->
         raise InconsistentOntologyError(msg)
     facts: list[Key] = [(s, p, o) for s, p, o in raw["edges"]]
     facts += [(i, TYPE, c) for i, c in raw["types"]]
-    derivations, unexplained = justify(Schema(asserted), _facts(asserted), facts)
     subclasses = tuple(sorted((str(a), str(b)) for a, b in raw["subclasses"]))
+    schema = Schema(asserted)
+    schema.add_subclasses(subclasses)
+    derivations, unexplained = justify(schema, _facts(asserted), facts)
     return Inferences(
         engine,
         str(raw["version"]),
@@ -244,71 +251,6 @@ def infer(graph: Graph, *, engine: Engine = "hermit", timeout: float = 300.0) ->
         subclasses,
         tuple(unexplained),
     )
-
-
-# -- writing the inferences ----------------------------------------------------------------
-
-
-def _term(iri: str) -> str:
-    curie = compress(iri)
-    prefix, _, local = curie.partition(":")
-    if curie != iri and prefix in PREFIXES and local.replace("_", "").isalnum():
-        return curie
-    return f"<{iri}>"
-
-
-def inferred_turtle(inferences: Inferences) -> str:
-    """Return the inferences as sorted, deterministic Turtle (the format of ``inferred.ttl``).
-
-    Each inferred fact is written as a plain triple plus an ``owl:Axiom`` that marks it
-    ``msbp:inferred true`` with its ``msbp:rule``, the Biolink knowledge level
-    ``logical_entailment`` and, in ``msbp:via``, every asserted edge it rests on.
-    """
-    used = {"biolink", "msbp", "owl", "rdf", "rdfs", "xsd"}
-    lines = [
-        "# GENERATED FILE: do not edit. Inferences of ontology/msbackpain.ttl, materialised by",
-        (
-            f"# `make inferred` with the {inferences.engine} reasoner "
-            f"(owlready2 {inferences.reasoner_version})."
-        ),
-        "",
-        *(f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(used)),
-        "",
-    ]
-    for sub, sup in inferences.subclasses:
-        lines += [
-            f"{_term(sub)} rdfs:subClassOf {_term(sup)} .",
-            "[] a owl:Axiom ;",
-            f"    owl:annotatedSource {_term(sub)} ;",
-            "    owl:annotatedProperty rdfs:subClassOf ;",
-            f"    owl:annotatedTarget {_term(sup)} ;",
-            '    biolink:agent_type "automated_agent" ;',
-            '    biolink:knowledge_level "logical_entailment" ;',
-            "    msbp:inferred true ;",
-            "    msbp:rule msbp:ruleClassification .",
-            "",
-        ]
-    for d in inferences.derivations:
-        s, p, o = d.fact
-        lines.append(f"{_term(s)} {_term(p)} {_term(o)} .")
-        lines += [
-            "[] a owl:Axiom ;",
-            f"    owl:annotatedSource {_term(s)} ;",
-            f"    owl:annotatedProperty {_term(p)} ;",
-            f"    owl:annotatedTarget {_term(o)} ;",
-            '    biolink:agent_type "automated_agent" ;',
-            '    biolink:knowledge_level "logical_entailment" ;',
-            "    msbp:inferred true ;",
-            f"    msbp:rule {_term(d.rule)} ;",
-        ]
-        steps = [
-            f"[ rdf:subject {_term(a)} ; rdf:predicate {_term(b)} ; rdf:object {_term(c)} ; "
-            f"msbp:position {n} ]"
-            for n, (a, b, c) in enumerate(d.via, start=1)
-        ]
-        lines.append("    msbp:via " + ",\n        ".join(steps) + " .")
-        lines.append("")
-    return "\n".join(lines)
 
 
 # -- the public call -----------------------------------------------------------------------
@@ -325,7 +267,10 @@ def reason(
     """Run an OWL reasoner over ``kg`` and return a new graph with the inferences, and a report.
 
     The input graph is not changed. Materialised inferences already in ``kg`` are set aside
-    first, so the report lists everything the reasoner derives from the asserted facts.
+    first, so the report lists everything the reasoner derives from the asserted facts. Facts
+    the curators accepted carry ``review="accepted"``; facts nobody reviewed (those that
+    follow from a user's own data) carry ``review="unreviewed"``; facts the curators rejected
+    are left out of the new graph and listed in ``report.rejected``.
 
     Args:
         kg: The graph to reason over.
@@ -347,25 +292,24 @@ def reason(
 
     graph = _graph_of(kg.backend.triples())
     inferences = infer(graph, engine=engine, timeout=timeout)
+    reviews = load_reviews()
+    rejected = tuple(k for k in inferences.facts() if k in reviews and not reviews[k].accepted)
     with tempfile.TemporaryDirectory(prefix="msbackpain-reasoned-") as folder:
         asserted_path = Path(folder) / "asserted.nt"
         inferred_path = Path(folder) / "inferred.ttl"
         _asserted(graph).serialize(asserted_path, format="nt", encoding="utf-8")
-        inferred_path.write_text(inferred_turtle(inferences), encoding="utf-8")
+        inferred_path.write_text(inferred_turtle(inferences, reviews), encoding="utf-8")
         store = get_backend(kg.backend.name if kg.backend.loadable else "rdflib")
         store.load(asserted_path)
         store.load(inferred_path)
     result = KnowledgeGraph(store, sources=kg.sources)
-    edges = tuple(
-        result.relation(tuple(compress(x) for x in d.fact))  # type: ignore[arg-type]
+    kept = [
+        (d.fact[1] == TYPE, key)
         for d in inferences.derivations
-        if d.fact[1] != TYPE
-    )
-    types = tuple(
-        result.relation(tuple(compress(x) for x in d.fact))  # type: ignore[arg-type]
-        for d in inferences.derivations
-        if d.fact[1] == TYPE
-    )
+        if (key := (compress(d.fact[0]), compress(d.fact[1]), compress(d.fact[2]))) not in rejected
+    ]
+    edges = tuple(result.relation(key) for is_type, key in kept if not is_type)
+    types = tuple(result.relation(key) for is_type, key in kept if is_type)
     unsupported = tuple(tuple(compress(x) for x in fact) for fact in inferences.unexplained)
     if unsupported:
         warnings.warn(
@@ -380,7 +324,12 @@ def reason(
         inferences.seconds,
         edges,
         types,
-        tuple((compress(a), compress(b)) for a, b in inferences.subclasses),
+        tuple(
+            (compress(a), compress(b))
+            for a, b in inferences.subclasses
+            if (compress(a), "rdfs:subClassOf", compress(b)) not in rejected
+        ),
         unsupported,  # type: ignore[arg-type]
+        rejected,
     )
     return result, report

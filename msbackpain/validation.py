@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from msbackpain._resources import SHAPES_FILE, ontology_dir
+from msbackpain._resources import ONTOLOGY_FILE, SHAPES_FILE, ontology_dir
 from msbackpain.backends._parse import parse_quads
 from msbackpain.exceptions import MissingExtraError
 from msbackpain.prefixes import compress
@@ -14,7 +15,7 @@ from msbackpain.prefixes import compress
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ShapeReport", "Violation", "check_syntax", "validate_shapes"]
+__all__ = ["ShapeReport", "Violation", "check_syntax", "file_graph", "validate_shapes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,43 @@ def check_syntax(path: Path, *, format: str | None = None) -> int:
         True
     """
     return len(parse_quads(path, format=format))
+
+
+def file_graph(paths: Sequence[Path]) -> rdflib.Graph:
+    """Return the RDF files at ``paths`` on their own, ready for :func:`validate_shapes`.
+
+    Only the bundle's vocabulary comes along (its header, classes, properties and rules, and
+    the class of each bundled entity), so that domains, ranges and provenance can be checked
+    on the files' own statements. The bundle's labels, edges and provenance are left out: they
+    must not make a broken file conform (an edge restated without provenance, an entity
+    without a definition).
+
+    Raises:
+        OntologyLoadError: naming the file and line of the first syntax error.
+
+    Examples:
+        >>> from msbackpain._resources import ontology_dir
+        >>> graph = file_graph([ontology_dir() / "shapes.ttl"])
+        >>> validate_shapes(graph).conforms
+        True
+    """
+    import rdflib
+    from rdflib.namespace import OWL, RDF, SH
+
+    graph = rdflib.Graph()
+    for path in paths:
+        check_syntax(path)  # a clear one-line error before rdflib sees the file
+        graph.parse(path, format=rdflib.util.guess_format(str(path)) or "turtle")
+    graph.parse(ontology_dir() / "src" / "schema.ttl", format="turtle")
+    shapes = rdflib.Graph().parse(ontology_dir() / SHAPES_FILE, format="turtle")
+    targeted = set(shapes.objects(None, SH.targetClass))  # their members are checked whole
+    bundle = rdflib.Graph().parse(ontology_dir() / ONTOLOGY_FILE, format="turtle")
+    for entity in set(bundle.subjects(RDF.type, OWL.NamedIndividual)):
+        classes = set(bundle.objects(entity, RDF.type))
+        if not classes & targeted - {OWL.NamedIndividual}:
+            for cls in classes - targeted:
+                graph.add((entity, RDF.type, cls))
+    return graph
 
 
 def _short(node: object) -> str:

@@ -20,15 +20,29 @@ def _rows(
 
 
 def test_cq1_kinds_of_ms_back_pain_and_mechanism(kg: msbackpain.KnowledgeGraph) -> None:
-    # P04-P05, P10-P11, P15, P19, P21, P22: five kinds plus Lhermitte's sign.
+    # P04-P05, P10-P11, P15, P19, P21, P22: two kinds of back pain (from misused aids, not
+    # related to MS), three reasons for it (neuropathic pain, spasticity, muscle weakness:
+    # not kinds of back pain, P15, P19) and Lhermitte's sign, a kind of neuropathic pain (P11).
     assert _rows(kg, "pain_types", "pain", "parent") == {
-        ("msbp:NeuropathicPain", "msbp:MSRelatedBackPain"),
+        ("msbp:NeuropathicPain", None),
         ("msbp:LhermittesSign", "msbp:NeuropathicPain"),
-        ("msbp:Spasticity", "msbp:MSRelatedBackPain"),
-        ("msbp:MuscleWeakness", "msbp:MSRelatedBackPain"),
+        ("msbp:Spasticity", None),
+        ("msbp:MuscleWeakness", None),
         ("msbp:PostureRelatedBackPain", "msbp:MSRelatedBackPain"),
         ("msbp:NonMSBackPain", "msbp:BackPain"),
     }
+    reasons = _rows(
+        kg, "causes_of", "subject", "predicate", "paragraphs", condition="MS-related back pain"
+    )
+    assert {
+        ("msbp:Spasticity", "msbp:contributesTo", "P15"),
+        ("msbp:MuscleWeakness", "msbp:contributesTo", "P04,P19"),
+        ("msbp:NeuropathicPain", "msbp:contributesTo", "P01,P04,P05"),
+    } <= reasons
+    # Nothing says a muscle condition (or neuropathic pain) is back pain, stated or inferred.
+    for reason in ("msbp:Spasticity", "msbp:MuscleWeakness", "msbp:NeuropathicPain"):
+        kinds = kg.query(f"SELECT ?k WHERE {{ {reason} msbp:subtypeOf ?k }}")
+        assert [row["k"] for row in kinds] == []
     # P03: myelin loss -> exposed fibres -> impaired function -> movement, vision, cognition.
     mechanism = _rows(
         kg, "disease_mechanism", "cause", "predicate", "effect", disease="multiple sclerosis"
@@ -42,7 +56,9 @@ def test_cq1_kinds_of_ms_back_pain_and_mechanism(kg: msbackpain.KnowledgeGraph) 
         ("msbp:ImpairedNerveFunction", "msbp:affects", "msbp:CognitiveFunction"),
         ("msbp:MultipleSclerosis", "msbp:affects", "msbp:CentralNervousSystem"),
     } <= mechanism
-    assert len(mechanism) == 27
+    # The 27 steps of P01-P05, P15-P21 plus: MS causes Lhermitte's sign (P10-P11) and the three
+    # reasons for back pain (P04-P05, P15, P19).
+    assert len(mechanism) == 31
     # P05: nerve damage -> short-circuiting -> neuropathic pain.
     neuropathic = _rows(kg, "mechanisms", "cause", "predicate", "effect")
     assert {
@@ -114,36 +130,47 @@ def test_cq4_treatments_drug_classes_and_drugs(kg: msbackpain.KnowledgeGraph) ->
         ("msbp:MuscleRelaxants", "msbp:Tizanidine", "msbp:Spasticity"),
         ("msbp:AntiseizureDrugs", None, "msbp:NeuropathicPain"),
         ("msbp:AntidepressantDrugs", None, "msbp:NeuropathicPain"),
-        ("msbp:MedicationOption", None, None),
+        ("msbp:MedicationOption", None, "msbp:MSRelatedBackPain"),
     }
     asserted = {
-        (r["subject"], r["predicate"])
+        (r["subject"], r["predicate"], r["modality"])
         for r in kg.run("treatments_for", condition="MS-related back pain")
         if r["rule"] is None
     }
-    assert asserted == {  # P25-P26, P32, P38, P41, P46
-        ("msbp:ExerciseTreatment", "msbp:treats"),
-        ("msbp:PhysicalTherapy", "msbp:treats"),
-        ("msbp:OccupationalTherapy", "msbp:treats"),
-        ("msbp:WaterTherapy", "msbp:treats"),
-        ("msbp:ComplementaryTherapy", "msbp:treats"),
-        ("msbp:StretchingTightMuscles", "msbp:alleviates"),
+    assert asserted == {  # P01, P25-P26, P32, P38, P41, P46, with the source's hedges
+        ("msbp:MedicationOption", "msbp:treats", "may be recommended"),
+        ("msbp:ExerciseTreatment", "msbp:treats", "may be recommended"),
+        ("msbp:PhysicalTherapy", "msbp:treats", "may be recommended"),
+        ("msbp:OccupationalTherapy", "msbp:treats", "may be recommended"),
+        ("msbp:WaterTherapy", "msbp:treats", "may be recommended"),
+        ("msbp:ComplementaryTherapy", "msbp:treats", "add-on when usual care is not enough"),
+        ("msbp:StretchingTightMuscles", "msbp:alleviates", "may be recommended"),
+    }
+    # P30: only "certain types of" antidepressant, and antiseizure drugs "may" treat it.
+    assert _rows(kg, "treatments_for", "subject", "modality", condition="neuropathic pain") >= {
+        ("msbp:AntidepressantDrugs", "certain types of"),
+        ("msbp:AntiseizureDrugs", "may help"),
     }
 
 
 def test_cq5_why_a_treatment_for_a_pain(kg: msbackpain.KnowledgeGraph) -> None:
+    rows = kg.run("inference_support")
     support = [
-        (r["via_subject"], r["via_predicate"], r["via_object"])
-        for r in sorted(kg.run("inference_support"), key=lambda r: int(str(r["position"])))
+        (r["via_subject"], r["via_predicate"], r["via_object"], r["review"], r["paragraphs"])
+        for r in sorted(rows, key=lambda r: int(str(r["position"])))
         if (r["subject"], r["predicate"], r["object"])
-        == ("msbp:HeatedPool", "msbp:treats", "msbp:LhermittesSign")
+        == ("msbp:Baclofen", "msbp:treats", "msbp:Spasticity")
     ]
-    assert support == [
-        ("msbp:HeatedPool", "msbp:subtypeOf", "msbp:WaterTherapy"),
-        ("msbp:WaterTherapy", "msbp:treats", "msbp:MSRelatedBackPain"),
-        ("msbp:LhermittesSign", "msbp:subtypeOf", "msbp:NeuropathicPain"),
-        ("msbp:NeuropathicPain", "msbp:subtypeOf", "msbp:MSRelatedBackPain"),
+    assert support == [  # P29: baclofen is an example of the muscle relaxants for spasticity
+        ("msbp:Baclofen", "msbp:memberOfDrugClass", "msbp:MuscleRelaxants", "accepted", "P29"),
+        ("msbp:MuscleRelaxants", "msbp:treats", "msbp:Spasticity", "accepted", "P29"),
     ]
+    # No inference makes the heated pool (or anything but the P14 measure) treat Lhermitte's sign.
+    assert {
+        r["subject"]
+        for r in rows
+        if r["predicate"] == "msbp:treats" and r["object"] == "msbp:LhermittesSign"
+    } == {"msbp:AvoidTriggeringNeckMovements"}
 
 
 def test_cq6_benefits_and_cautions(kg: msbackpain.KnowledgeGraph) -> None:
@@ -156,6 +183,8 @@ def test_cq6_benefits_and_cautions(kg: msbackpain.KnowledgeGraph) -> None:
         kg, "cautions_for", "predicate", "object", "rule", subject="water aerobics"
     ) == {  # P44
         ("msbp:hasCaution", "msbp:ConsultBeforeWaterAerobics", None),
+        # P34 holds for exercise, and water aerobics is a form of exercise (P43).
+        ("msbp:hasCaution", "msbp:TailorExercisePlan", "msbp:ruleSubtypeCaution"),
         ("msbp:requiresConsultationWith", "msbp:Doctor", "msbp:ruleConsultationViaCaution"),
         (
             "msbp:requiresConsultationWith",

@@ -38,10 +38,28 @@ MATCH_PROPERTY = {
     "close": "skos:closeMatch",
     "broad": "skos:broadMatch",
     "narrow": "skos:narrowMatch",
+    "related": "skos:relatedMatch",
 }
+#: How far a curator may move a reference match (xref_overrides.tsv): only to a weaker claim.
+DOWNGRADES = {
+    "exact": {"close", "broad", "narrow", "related", "drop"},
+    "close": {"broad", "narrow", "related", "drop"},
+    "broad": {"related", "drop"},
+    "narrow": {"related", "drop"},
+    "related": {"drop"},
+}
+#: The closed vocabulary of the edges.tsv ``modality`` column (empty: stated plainly).
+MODALITIES = (
+    "may help",
+    "may be recommended",
+    "certain types of",
+    "add-on when usual care is not enough",
+)
+#: The predicates whose edges are treatment claims and may carry a modality.
+HEDGED_PREDICATES = {"treats", "alleviates", "prevents", "indicatedFor", "hasBenefit"}
 BANNER = """\
 # GENERATED FILE: do not edit. Sources: ontology/src/ (schema.ttl, entities.tsv, edges.tsv,
-# xref_entities.tsv, gaps.tsv); rebuild with `make ontology`.
+# xref_entities.tsv, xref_overrides.tsv, gaps.tsv); rebuild with `make ontology`.
 """
 
 
@@ -106,10 +124,33 @@ def _schema_terms(schema: Graph) -> tuple[set[str], set[str]]:
     return classes, props
 
 
+def _overrides(entity_ids: set[str]) -> dict[tuple[str, str], tuple[str, Row]]:
+    found: dict[tuple[str, str], tuple[str, Row]] = {}
+    for row in read_tsv(SRC / "xref_overrides.tsv"):
+        key = (row.values["id"], row.values["curie"])
+        if key[0] not in entity_ids:
+            raise BuildError(f"{row.where()}: unknown entity id {key[0]!r}")
+        if not row.values["reason"].strip():
+            raise BuildError(f"{row.where()}: an xref override needs a reason")
+        found[key] = (row.values["match"], row)
+    return found
+
+
+def _downgrade(curie: str, match: str, new: str, where: Row) -> str:
+    if new not in DOWNGRADES[match]:
+        raise BuildError(
+            f"{where.where()}: {curie} is a {match} match in the reference table; an override "
+            f"may only weaken it (to {', '.join(sorted(DOWNGRADES[match]))})"
+        )
+    return new
+
+
 def _xrefs(entity_ids: set[str]) -> dict[str, list[tuple[str, str]]]:
     reference: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in read_tsv(REFERENCE):
         reference[row.values["entity"]].append((row.values["curie"], row.values["match"]))
+    overrides = _overrides(entity_ids)
+    used: set[tuple[str, str]] = set()
     result: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in read_tsv(SRC / "xref_entities.tsv"):
         name = row.values["reference_entity"]
@@ -122,7 +163,15 @@ def _xrefs(entity_ids: set[str]) -> dict[str, list[tuple[str, str]]]:
                 prefix = curie.split(":", 1)[0]
                 if prefix not in XREF_PREFIXES:
                     raise BuildError(f"{row.where()}: no IRI prefix known for {curie!r}")
-                result[entity_id].append((curie, match))
+                if match not in MATCH_PROPERTY:
+                    raise BuildError(f"{row.where()}: unknown match type {match!r} for {curie}")
+                if (entity_id, curie) in overrides:
+                    used.add((entity_id, curie))
+                    match = _downgrade(curie, match, *overrides[(entity_id, curie)])
+                if match != "drop":
+                    result[entity_id].append((curie, match))
+    for key in sorted(set(overrides) - used):
+        raise BuildError(f"{overrides[key][1].where()}: {key[1]} is not an xref of {key[0]}")
     return result
 
 
@@ -161,6 +210,13 @@ def _load_edges(entity_ids: set[str], props: set[str]) -> dict[tuple[str, str, s
             raise BuildError(f"{row.where()}: duplicate of the edge at {seen[(s, p, o)].where()}")
         if not row.values["evidence"].strip():
             raise BuildError(f"{row.where()}: the edge needs an evidence summary")
+        modality = row.values["modality"]
+        if modality and modality not in MODALITIES:
+            raise BuildError(
+                f"{row.where()}: modality {modality!r} is not one of: {', '.join(MODALITIES)}"
+            )
+        if modality and p not in HEDGED_PREDICATES:
+            raise BuildError(f"{row.where()}: only treatment claims carry a modality, not {p}")
         _paragraphs(row)
         seen[(s, p, o)] = row
     return seen
@@ -209,6 +265,7 @@ def _axiom_block(s: str, p: str, o: str, row: Row) -> list[str]:
         '    biolink:knowledge_level "knowledge_assertion" ;',
         f"    dcterms:source <{SOURCE_IRI}> ;",
         f"    msbp:evidence {_text(row.values['evidence'].strip())} ;",
+        *([f'    msbp:modality "{row.values["modality"]}" ;'] if row.values["modality"] else []),
         f"    msbp:paragraph {pids} .",
         "",
     ]

@@ -53,7 +53,13 @@ def _header(g: Graph, inferred: Graph) -> list[str]:
     edges = [(s, p, o) for s, p, o in g if p in props and isinstance(o, URIRef)]
     xrefs = sum(
         1
-        for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
+        for p in (
+            SKOS.exactMatch,
+            SKOS.closeMatch,
+            SKOS.broadMatch,
+            SKOS.narrowMatch,
+            SKOS.relatedMatch,
+        )
         for _ in g.subject_objects(p)
     )
     classes = {c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
@@ -144,6 +150,7 @@ _MATCHES = (
     (SKOS.closeMatch, "close"),
     (SKOS.broadMatch, "broad"),
     (SKOS.narrowMatch, "narrow"),
+    (SKOS.relatedMatch, "related"),
 )
 
 

@@ -162,7 +162,7 @@ def validate(
       msbackpain validate data.txt --syntax nt --format json
     """
     from msbackpain.loading import bundled_files
-    from msbackpain.validation import check_syntax
+    from msbackpain.validation import check_syntax, file_graph
 
     report: dict[str, Any] = {"files": [], "shapes": None, "reasoner": None}
     paths = [Path(f) for f in files]
@@ -182,7 +182,8 @@ def validate(
             for path in every:
                 graph.parse(path, format="turtle" if path.suffix in (".ttl", ".turtle") else None)
         if run_shapes:
-            report["shapes"] = _shapes(graph, fmt, quiet)
+            # FILEs are checked on their own: the bundle must not hide their faults.
+            report["shapes"] = _shapes(file_graph(paths) if paths else graph, fmt, quiet)
         if run_reasoner:
             from msbackpain.reasoning import infer
 

@@ -50,7 +50,7 @@ class HtmlGraph:
         >>> from msbackpain import viz
         >>> page = viz.html(msbackpain.load().to_networkx(), focus="baclofen", depth=1)
         >>> page
-        <HtmlGraph 'Around baclofen': 5 nodes, 10 edges>
+        <HtmlGraph 'Around baclofen': 5 nodes, 9 edges>
         >>> page.html.startswith("<!DOCTYPE html>"), "<script src" in page.html
         (True, False)
     """

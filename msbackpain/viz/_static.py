@@ -65,7 +65,7 @@ class Picture:
         >>> G = msbackpain.load().to_networkx()
         >>> picture = viz.draw(G, focus="Lhermitte's sign", depth=1, inferred=False)
         >>> picture.size[0], picture.svg().count('<g id="node-')
-        (1654, 14)
+        (1654, 15)
     """
 
     def __init__(self, figure: Figure, *, dpi: float, nodes: int, edges: int) -> None:
@@ -162,7 +162,7 @@ def draw(
         >>> from msbackpain import viz
         >>> G = msbackpain.load().to_networkx()
         >>> viz.draw(G, focus="baclofen", depth=1)
-        <Picture 5 nodes, 10 edges, 1654x... px>
+        <Picture 5 nodes, 9 edges, 1654x... px>
     """
     try:
         import matplotlib as mpl

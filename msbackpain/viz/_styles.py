@@ -107,7 +107,7 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "pain",
         "Pain types",
-        ("msbp:PainType", "msbp:BackPainCategory"),
+        ("msbp:PainType", "msbp:BackPainCategory", "msbp:BackPainReason"),
         "#e31a1c",
         "diamond",
         _PAIN,
