@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,8 +107,8 @@ def test_pellets_sub_property_entailments_are_already_in_the_answers(
 
 
 def test_reason_with_pellet_warns_and_drops_unsupported_facts(
-    asserted_kg: msbackpain.KnowledgeGraph, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+    asserted_kg: msbackpain.KnowledgeGraph, tmp_path: Path
+) -> None:
     from msbackpain.backends import get_backend
     from msbackpain.knowledge import KnowledgeGraph
     from msbackpain.reasoning import UnsupportedInferenceWarning
