@@ -257,7 +257,8 @@ def _write_rdf(kg: KnowledgeGraph, target: Path, name: str, *, inferred: bool) -
     with atomic_write(target, _verifier(target, FORMATS[name], read_back)) as handle:
         try:
             if name == "jsonld":
-                handle.write(compact_jsonld(pyoxigraph.serialize(triples, format=fmt)))
+                expanded = pyoxigraph.serialize(triples, format=fmt)
+                handle.write(compact_jsonld(expanded or b"[]"))
             else:
                 pyoxigraph.serialize(triples, handle, fmt, prefixes=prefixes)
         except ValueError as err:  # e.g. a predicate RDF/XML cannot write as an XML name
