@@ -63,8 +63,9 @@ lint:  ## ruff (lint + format check) and mypy --strict (library, tools, tests, b
 ontology:  ## Compile ontology/src/ into ontology/msbackpain.ttl
 	$(PYTHON) tools/build_ontology.py
 
-inferred: ontology  ## Materialise the reasoner's inferences into ontology/inferred.ttl (needs Java)
+inferred: ontology  ## Materialise the reasoner's inferences into ontology/inferred.ttl (needs Java), then the index
 	$(PYTHON) tools/materialise.py
+	$(PYTHON) tools/build_index.py
 
 index:  ## Precompile the bundle's answers into ontology/answers.json (after the ontology or a query changes)
 	$(PYTHON) tools/build_index.py

@@ -68,8 +68,12 @@ class BundledGraph(KnowledgeGraph):
         return self._store is not None
 
     def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        try:  # the warm path, as fast as the parent's
+            return self._memo[key]
+        except KeyError:
+            pass
         # A named query's key is ("run", name, ((parameter, kind, value), ...)).
-        if key[0] == "run" and key not in self._memo:
+        if key[0] == "run":
             found = None
             if key[2] == ():
                 found = self._index.result(key[1], NO_PARAMETER)
