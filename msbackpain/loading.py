@@ -40,7 +40,9 @@ def load(
     The bundle holds the asserted ontology and the inferences materialised at build time,
     so no Java is needed. Files are parsed strictly; a file that fails to parse raises and
     no graph is returned (nothing is half-loaded). The default bundle is loaded once per
-    backend and cached: the graph is immutable.
+    backend and cached: the graph is immutable. With no argument at all, the answers to the
+    named questions come precompiled with the bundle, and the rdflib store is built only
+    when something needs it (``kg.backend``, an ad-hoc query, export, reasoning).
 
     Args:
         *sources: Extra RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) to add.
