@@ -21,6 +21,7 @@ from msbackpain._bundled import BundledGraph
 from msbackpain.backends.base import IRI
 from msbackpain.knowledge import KnowledgeGraph
 from msbackpain.loading import _build, bundled_files
+from msbackpain.models import QueryResult
 
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -67,6 +68,18 @@ def test_every_precompiled_answer_equals_the_rdflib_store(store_kg: KnowledgeGra
             expected = store_kg.backend.query(query.text, params)
             got = index.result(query.name, key)
             assert got is not None
+            joined = _precompiled.concatenated(query.text)
+            expected = QueryResult(
+                expected.variables,
+                tuple(
+                    {
+                        v: (",".join(sorted(x.split(","))) if v in joined and x else x)
+                        for v, x in r.items()
+                    }
+                    for r in expected.rows
+                ),
+                expected.boolean,
+            )
             relabelled = tuple({v: blank(row[v]) for v in row} for row in expected.rows)
             assert (got.variables, got.boolean) == (expected.variables, expected.boolean)
             assert len(got.rows) == len(relabelled), (query.name, key)
@@ -106,7 +119,7 @@ def test_the_store_is_built_on_first_need_and_is_rdflib() -> None:
     assert not kg.built
     assert kg.backend.name == "rdflib" and kg.built
     assert len(kg.backend) == count
-    assert type(kg.backend.graph).__module__.startswith("rdflib")  # type: ignore[attr-defined]
+    assert type(kg.backend.graph).__module__.startswith("rdflib")
     rows = kg.query("SELECT ?d WHERE { ?d msbp:memberOfDrugClass ?c }", c=kg["muscle relaxants"])
     assert sorted(row["d"] for row in rows) == ["msbp:Baclofen", "msbp:Tizanidine"]
 
