@@ -137,6 +137,10 @@ async def read_query(request: web.Request, body_timeout: float) -> str:
     kind = request.content_type
     if kind == "application/sparql-update" or any(name == "update" for name, _ in url):
         raise ProtocolError(403, "read-only", READ_ONLY)
+    charset = request.charset or "utf-8"
+    if charset.lower() not in ("utf-8", "utf8"):
+        message = f"the body must be UTF-8, not {charset[:40]!r}"
+        raise ProtocolError(400, "invalid-encoding", message)
     if kind not in ("application/sparql-query", "application/x-www-form-urlencoded"):
         raise ProtocolError(415, "unsupported-media-type", f"cannot read a query from {kind!r}")
     try:
@@ -235,12 +239,19 @@ def with_prefixes(text: str, masked: str) -> str:
     ``masked`` is ``text`` with its strings, IRIs and comments blanked out. The declarations
     go before the text on the same line, so line numbers in error messages stay right.
 
+    Raises:
+        ProtocolError: 400 naming a prefix that is neither declared nor known.
+
     Examples:
         >>> with_prefixes("SELECT * { ?s a owl:Class }", "SELECT * { ?s a owl:Class }")
         'PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT * { ?s a owl:Class }'
     """
     declared = _declared(masked)
     used = set(re.findall(r"(?<![\w.:?$<@-])([A-Za-z][\w.-]*):", masked))
+    unknown = sorted(p for p in used if p not in PREFIXES and p.lower() not in declared)
+    if unknown:
+        message = f"unknown prefix {unknown[0]!r}: declare it (PREFIX {unknown[0]}: <...>)"
+        raise ProtocolError(400, "unknown-prefix", message)
     missing = sorted(p for p in used if p in PREFIXES and p.lower() not in declared)
     if not missing:
         return text
