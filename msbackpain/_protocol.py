@@ -5,8 +5,8 @@ answer with its status.
 
 * :func:`read_params` parses a query string or form body strictly (invalid UTF-8 or
   percent-encoding is an error, never patched with U+FFFD) and :func:`query_of` takes the one
-  ``query`` out of the parameters: a repeated one, an update, or a dataset parameter is
-  refused (the store's default graph is the whole bundle; no named graph is served).
+  ``query`` out of the parameters (a repeated one or an update is refused) with its dataset
+  (``default-graph-uri`` / ``named-graph-uri``), which the engine is sent as it is.
 * :func:`negotiate` picks a result type from an ``Accept`` header with q-values (RFC 9110).
 * :func:`with_prefixes` declares the library's prefixes (:data:`msbackpain.prefixes.PREFIXES`)
   that a query uses without declaring, as the library does, before the guard checks it.
@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS
 from msbackpain.prefixes import PREFIXES
@@ -48,6 +48,7 @@ CSV = "text/csv"
 TSV = "text/tab-separated-values"
 READ_ONLY = "this endpoint is read-only: updates are refused"
 _DATASET = ("default-graph-uri", "named-graph-uri")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _OFFERS = {
     "SELECT": (JSON_RESULTS, XML_RESULTS, CSV, TSV),
     "ASK": (JSON_RESULTS, XML_RESULTS),
@@ -86,16 +87,21 @@ def read_params(raw: bytes | str, where: str) -> list[tuple[str, str]]:
         raise ProtocolError(400, "invalid-encoding", message) from None
 
 
-def query_of(params: Sequence[tuple[str, str]], *, body_query: str | None = None) -> str:
-    """Return the one query of a request's parameters (or its direct ``body_query``).
+def query_of(
+    params: Sequence[tuple[str, str]], *, body_query: str | None = None
+) -> tuple[str, str]:
+    """Return the one query of a request's parameters (or its direct body), and its dataset.
+
+    The dataset is the ``default-graph-uri`` / ``named-graph-uri`` parameters, encoded for the
+    engine's URL (empty if none).
 
     Raises:
         ProtocolError: 403 for ``update``; 400 for a repeated or missing ``query``, a
-            ``query`` beside a direct body, or ``default-graph-uri`` / ``named-graph-uri``.
+            ``query`` beside a direct body, or a dataset parameter that is not an absolute IRI.
 
     Examples:
-        >>> query_of([("query", "ASK {}")])
-        'ASK {}'
+        >>> query_of([("query", "ASK {}"), ("default-graph-uri", "https://w3id.org/msbackpain/")])
+        ('ASK {}', 'default-graph-uri=https%3A%2F%2Fw3id.org%2Fmsbackpain%2F')
         >>> query_of([("query", "ASK {}"), ("query", "ASK {}")])
         Traceback (most recent call last):
         ...
@@ -104,13 +110,11 @@ def query_of(params: Sequence[tuple[str, str]], *, body_query: str | None = None
     names = [name for name, _ in params]
     if "update" in names:
         raise ProtocolError(403, "read-only", READ_ONLY)
-    for name in _DATASET:
-        if name in names:
-            message = (
-                f"{name} is not supported: this endpoint serves one default graph (the whole "
-                "bundle) and no named graphs; send the query without it"
-            )
-            raise ProtocolError(400, "unsupported-dataset", message)
+    dataset = [(name, value) for name, value in params if name in _DATASET]
+    for name, value in dataset:
+        if not _IRI.fullmatch(value):
+            message = f"{name} must be an absolute IRI, not {value[:200]!r}"
+            raise ProtocolError(400, "bad-dataset", message)
     queries = [value for name, value in params if name == "query"]
     if body_query is not None:
         if queries:
@@ -121,11 +125,11 @@ def query_of(params: Sequence[tuple[str, str]], *, body_query: str | None = None
         raise ProtocolError(400, "repeated-parameter", message)
     if not queries or not queries[0].strip():
         raise ProtocolError(400, "missing-query", "no 'query' parameter")
-    return queries[0]
+    return queries[0], urlencode(dataset)
 
 
-async def read_query(request: web.Request, body_timeout: float) -> str:
-    """Return the one query of a GET, HEAD or POST request (see :func:`query_of`).
+async def read_query(request: web.Request, body_timeout: float) -> tuple[str, str]:
+    """Return the one query of a GET, HEAD or POST request and its dataset (:func:`query_of`).
 
     Raises:
         ProtocolError: 403 for an update, 415 for a body that is not a query or a form,

@@ -6,9 +6,10 @@ clients and to the engine, and in between it:
 
 * answers only the ``Host`` names it serves (421 otherwise; DNS rebinding), holds a bounded
   number of connections (503 past it) and closes one that is slow to send its headers;
-* speaks the protocol strictly (:mod:`msbackpain._protocol`): one ``query``, UTF-8, no dataset
-  parameters (400), content negotiation with q-values incl. CSV/TSV (406 if nothing fits),
-  the library's implicit prefixes; 404 for other paths, 405 with ``Allow`` for other methods;
+* speaks the protocol strictly (:mod:`msbackpain._protocol`): one ``query``, UTF-8, dataset
+  parameters passed to the engine, content negotiation with q-values incl. CSV/TSV (406 if
+  nothing fits), the library's implicit prefixes; 404 for other paths, 405 with ``Allow``
+  for other methods;
 * refuses updates and the graph-store protocol (403), large (413) and slow (408) bodies;
 * checks every query with :func:`msbackpain.guard.check_query` in worker processes, within
   the request's deadline (:mod:`msbackpain._guardpool`), and sends the engine exactly the
@@ -142,10 +143,10 @@ async def _verdict(
 
 
 async def _forward(
-    config: GatewayConfig, engines: Engines, text: str, wanted: str, timeout: float
+    config: GatewayConfig, engines: Engines, text: str, wanted: str, timeout: float, dataset: str
 ) -> bytes:
     try:
-        answer = await engines.query(text, wanted, timeout)
+        answer = await engines.query(text, wanted, timeout, dataset)
     except TimeoutError:
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message) from None
@@ -203,7 +204,7 @@ async def _answer(
     cache: VerdictCache,
 ) -> tuple[bytes, str]:
     """Return the checked, complete answer to ``request`` and its type, or raise a refusal."""
-    text = await read_query(request, config.body_timeout)
+    text, dataset = await read_query(request, config.body_timeout)
     deadline = time.monotonic() + config.timeout
     text = with_prefixes(text, mask(text))  # before checking: the checked text is what runs
     known = cache.get(text)  # the common case, without a coroutine
@@ -214,7 +215,7 @@ async def _answer(
     if left <= 0:
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message)
-    body = await _forward(config, engines, verdict.text, wanted, left)
+    body = await _forward(config, engines, verdict.text, wanted, left, dataset)
     try:
         rows = count(body, wanted) if len(body) < 256 << 10 else await count_rows(body, wanted)
     except IncompleteAnswerError:

@@ -116,6 +116,15 @@ def test_w3c_query_get(served: Served) -> None:
     assert json.loads(body)["boolean"] is True
 
 
+DATA0 = "?default-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata0.rdf"
+
+
+def test_w3c_query_post_form(served: Served) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, body = _request(served, "POST", f"/query{DATA0}", b"query=ASK%20%7B%7D", form)
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
 def test_w3c_query_post_direct(served: Served) -> None:
     status, _, body = _request(
         served, "POST", "/query", b"ASK {}", {"Content-Type": "application/sparql-query"}
@@ -123,27 +132,32 @@ def test_w3c_query_post_direct(served: Served) -> None:
     assert status == 200 and json.loads(body)["boolean"] is True
 
 
-@pytest.mark.parametrize("accept", [JSON, XML])
+def _direct(served: Served, text: str, accept: str = "") -> tuple[int, dict[str, str], bytes]:
+    headers = {"Content-Type": "application/sparql-query", **({"Accept": accept} if accept else {})}
+    return _request(served, "POST", f"/query{DATA0}", text.encode(), headers)
+
+
+@pytest.mark.parametrize("accept", ["", JSON, XML])
 def test_w3c_query_content_type_select(served: Served, accept: str) -> None:
-    status, headers, _ = _get(served, "SELECT (1 AS ?value) {}", accept)
-    assert status == 200 and headers["Content-Type"].startswith(accept)
+    status, headers, _ = _direct(served, "SELECT (1 AS ?value) {}", accept)
+    assert status == 200 and headers["Content-Type"].startswith(accept or JSON)
 
 
-@pytest.mark.parametrize("accept", [JSON, XML])
+@pytest.mark.parametrize("accept", ["", JSON, XML])
 def test_w3c_query_content_type_ask(served: Served, accept: str) -> None:
-    status, headers, _ = _get(served, "ASK {}", accept)
-    assert status == 200 and headers["Content-Type"].startswith(accept)
+    status, headers, _ = _direct(served, "ASK {}", accept)
+    assert status == 200 and headers["Content-Type"].startswith(accept or JSON)
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/n-triples"])
 def test_w3c_query_content_type_describe(served: Served, accept: str) -> None:
-    status, headers, _ = _get(served, "DESCRIBE <http://example.org/>", accept)
+    status, headers, _ = _direct(served, "DESCRIBE <http://example.org/>", accept)
     assert status == 200 and headers["Content-Type"].startswith(accept)
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/n-triples"])
 def test_w3c_query_content_type_construct(served: Served, accept: str) -> None:
-    status, headers, _ = _get(served, "CONSTRUCT { <s> <p> 1 } WHERE {}", accept)
+    status, headers, _ = _direct(served, "CONSTRUCT { <s> <p> 1 } WHERE {}", accept)
     assert status == 200 and headers["Content-Type"].startswith(accept)
 
 
@@ -222,17 +236,35 @@ def test_w3c_bad_updates_get_4xx(
 # --- The rest of the protocol ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
-def test_dataset_parameters_are_a_clear_400_never_ignored(served: Served, parameter: str) -> None:
-    # query_post_form and the query_dataset_* W3C tests name graphs this store does not hold;
-    # an unknown default graph must not answer as if it were the whole store.
-    extra = f"&{parameter}={urllib.parse.quote('http://example.org/unknown')}"
-    status, _, body = _get(served, DECLARED, extra=extra)
-    assert _error(status, body) == (400, "unsupported-dataset")
-    form = urllib.parse.urlencode({"query": "ASK {}", parameter: "http://example.org/g"})
+ANY = "ASK { ?s ?p ?o }"
+IN_A_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+
+def test_dataset_parameters_are_passed_to_the_engine(served: Served) -> None:
+    # The bundle is the store's default graph; its one named graph is the store's record of
+    # the files it holds.
+    assert json.loads(_get(served, ANY)[2])["boolean"] is True
+    assert json.loads(_get(served, IN_A_GRAPH)[2])["boolean"] is True
+    record = "&default-graph-uri=" + urllib.parse.quote("urn:msbackpain:loaded-files")
+    status, _, body = _get(served, DECLARED, extra=record)
+    assert status == 200 and _triggers(body) == []
+    unknown = "&default-graph-uri=" + urllib.parse.quote("http://example.org/unknown")
+    status, _, body = _get(served, ANY, extra=unknown)
+    assert status == 200 and json.loads(body)["boolean"] is False  # not the whole store
+    status, _, body = _get(served, DECLARED, extra=unknown)
+    assert status == 200 and _triggers(body) == []
+    named = "&named-graph-uri=" + urllib.parse.quote("http://example.org/unknown")
+    status, _, body = _get(served, IN_A_GRAPH, extra=named)
+    assert status == 200 and json.loads(body)["boolean"] is False
+    form = urllib.parse.urlencode({"query": ANY, "default-graph-uri": "http://example.org/g"})
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     status, _, body = _request(served, "POST", "/query", form.encode(), headers)
-    assert _error(status, body) == (400, "unsupported-dataset")
+    assert status == 200 and json.loads(body)["boolean"] is False
+    direct = {"Content-Type": "application/sparql-query"}
+    status, _, body = _request(served, "POST", f"/query?{unknown[1:]}", ANY.encode(), direct)
+    assert status == 200 and json.loads(body)["boolean"] is False
+    status, _, body = _get(served, ANY, extra="&default-graph-uri=not%20an%20iri")
+    assert _error(status, body) == (400, "bad-dataset")
 
 
 def test_invalid_utf8_is_a_400_not_a_patched_query(served: Served) -> None:
