@@ -35,6 +35,8 @@ DECLARED = f"PREFIX msbp: <{PREFIXES['msbp']}> {TRIGGERS}"
 ASK_EMPTY = urllib.parse.quote("ASK {}")
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
+#: The default graph most W3C protocol tests name (a graph this store does not hold).
+DATA0 = "?default-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata0.rdf"
 
 
 @dataclass
@@ -111,12 +113,10 @@ def _triggers(body: bytes) -> list[str]:
 
 
 def test_w3c_query_get(served: Served) -> None:
-    status, headers, body = _request(served, "GET", f"/query?query={ASK_EMPTY}")
+    path = f"/query?query={ASK_EMPTY}&{DATA0[1:]}"
+    status, headers, body = _request(served, "GET", path)
     assert status == 200 and headers["Content-Type"].startswith(JSON)
     assert json.loads(body)["boolean"] is True
-
-
-DATA0 = "?default-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata0.rdf"
 
 
 def test_w3c_query_post_form(served: Served) -> None:
@@ -200,6 +200,11 @@ def test_w3c_bad_query_non_utf8(served: Served) -> None:
 def test_w3c_bad_query_syntax(served: Served) -> None:
     status, _, body = _request(served, "GET", f"/query?query={urllib.parse.quote('ASK {')}")
     assert _error(status, body) == (400, "refused-query")
+    assert "line 1, column 6" in json.loads(body)["message"]
+    # Implicit prefixes are declared on the first line: later line numbers stay right.
+    status, _, body = _get(served, "SELECT ?t\nWHERE { ?t msbp:triggers ?x")
+    assert _error(status, body) == (400, "refused-query")
+    assert "at line 2, column" in json.loads(body)["message"]
 
 
 @pytest.mark.parametrize(
