@@ -234,7 +234,7 @@ def negotiate(accept: str, offers: Sequence[str]) -> str | None:
 
 
 def _declared(text: str) -> set[str]:
-    return {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w.-]*)\s*:", text)}
+    return set(re.findall(r"(?i)\bPREFIX\s+([\w.-]*)\s*:", text))  # names are case-sensitive
 
 
 def with_prefixes(text: str, masked: str) -> str:
@@ -249,14 +249,18 @@ def with_prefixes(text: str, masked: str) -> str:
     Examples:
         >>> with_prefixes("SELECT * { ?s a owl:Class }", "SELECT * { ?s a owl:Class }")
         'PREFIX owl: <http://www.w3.org/2002/07/owl#> SELECT * { ?s a owl:Class }'
+        >>> with_prefixes("ASK { ?s ex:p ?o }", "ASK { ?s ex:p ?o }")
+        Traceback (most recent call last):
+        ...
+        msbackpain._protocol.ProtocolError: unknown prefix 'ex': declare it (PREFIX ex: <...>)
     """
     declared = _declared(masked)
     used = set(re.findall(r"(?<![\w.:?$<@-])([A-Za-z][\w.-]*):", masked))
-    unknown = sorted(p for p in used if p not in PREFIXES and p.lower() not in declared)
+    unknown = sorted(p for p in used if p not in PREFIXES and p not in declared)
     if unknown:
         message = f"unknown prefix {unknown[0]!r}: declare it (PREFIX {unknown[0]}: <...>)"
         raise ProtocolError(400, "unknown-prefix", message)
-    missing = sorted(p for p in used if p in PREFIXES and p.lower() not in declared)
+    missing = sorted(p for p in used if p in PREFIXES and p not in declared)
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}> " for p in missing) + text
