@@ -11,7 +11,7 @@ CONSTRAINTS ?= constraints.txt
 # Extra pip options, e.g. PIP_OPTIONS=--upgrade for the newest releases.
 PIP_OPTIONS ?=
 
-.PHONY: help venv install install-demo demo test test-fast test-latest lock lint ontology inferred validate \
+.PHONY: help venv install install-demo demo test test-fast test-latest lock lint ontology inferred index validate \
 	docs-ontology check-generated bench-core clean docs docs-serve docs-cookbook docs-notebook bench \
 	bench-backends bench-backends-smoke
 
@@ -63,8 +63,12 @@ lint:  ## ruff (lint + format check) and mypy --strict (library, tools, tests, b
 ontology:  ## Compile ontology/src/ into ontology/msbackpain.ttl
 	$(PYTHON) tools/build_ontology.py
 
-inferred: ontology  ## Materialise the reasoner's inferences into ontology/inferred.ttl (needs Java)
+inferred: ontology  ## Materialise the reasoner's inferences into ontology/inferred.ttl (needs Java), then the index
 	$(PYTHON) tools/materialise.py
+	$(PYTHON) tools/build_index.py
+
+index:  ## Precompile the bundle's answers into ontology/answers.json (after the ontology or a query changes)
+	$(PYTHON) tools/build_index.py
 
 docs-ontology:  ## Regenerate the ontology reference docs/reference/ontology.md
 	$(PYTHON) tools/gen_ontology_docs.py
@@ -72,6 +76,7 @@ docs-ontology:  ## Regenerate the ontology reference docs/reference/ontology.md
 check-generated:  ## Fail if any generated file is stale
 	$(PYTHON) tools/build_ontology.py --check
 	$(PYTHON) tools/materialise.py --check
+	$(PYTHON) tools/build_index.py --check
 	$(PYTHON) tools/gen_ontology_docs.py --check
 	$(PYTHON) tools/gen_cookbook.py --check
 	$(PYTHON) tools/gen_notebook.py --check

@@ -15,8 +15,9 @@ Caution:
 
 from __future__ import annotations
 
-from msbackpain import queries
-from msbackpain.backends.base import IRI
+import typing as _typing
+from importlib import import_module as _import_module
+
 from msbackpain.exceptions import (
     BackendError,
     EntityNotFound,
@@ -34,18 +35,53 @@ from msbackpain.exceptions import (
     UnknownBackendError,
     UnknownQueryError,
 )
-from msbackpain.handout import Handout
-from msbackpain.knowledge import KnowledgeGraph
-from msbackpain.loading import load
-from msbackpain.models import (
-    Entity,
-    Evidence,
-    KnowledgeGap,
-    QueryResult,
-    Relation,
-    RelationList,
-    Xref,
-)
+
+if _typing.TYPE_CHECKING:
+    from msbackpain import queries
+    from msbackpain.backends.base import IRI
+    from msbackpain.handout import Handout
+    from msbackpain.knowledge import KnowledgeGraph
+    from msbackpain.loading import load
+    from msbackpain.models import (
+        Entity,
+        Evidence,
+        KnowledgeGap,
+        QueryResult,
+        Relation,
+        RelationList,
+        Xref,
+    )
+
+#: Public name -> the module that defines it, imported on first use (PEP 562), so that
+#: ``import msbackpain`` stays cheap: nothing here parses, and no engine is imported.
+_LAZY = {
+    "IRI": "msbackpain.backends.base",
+    "Handout": "msbackpain.handout",
+    "KnowledgeGraph": "msbackpain.knowledge",
+    "load": "msbackpain.loading",
+    "queries": "msbackpain.queries",
+    **dict.fromkeys(
+        ("Entity", "Evidence", "KnowledgeGap", "QueryResult", "Relation", "RelationList", "Xref"),
+        "msbackpain.models",
+    ),
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'msbackpain' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = _import_module(module)
+    if name != "queries":
+        value = getattr(value, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 

@@ -53,10 +53,10 @@ class FixedEngine:
         self.on_timeout = on_timeout
         self.failed: str | None = None
 
-    async def query(self, text: str, accept: str, timeout: float) -> Answer:
+    async def query(self, text: str, accept: str, timeout: float, dataset: str = "") -> Answer:
         """Send one query (see :meth:`Upstream.query`)."""
         try:
-            return await self.upstream.query(text, accept, timeout)
+            return await self.upstream.query(text, accept, timeout, dataset)
         except TimeoutError:
             if self.on_timeout is not None:
                 await self.on_timeout()
@@ -192,8 +192,10 @@ class EnginePool:
             await self._ready.wait()
         return self._active
 
-    async def query(self, text: str, accept: str, timeout: float) -> Answer:
+    async def query(self, text: str, accept: str, timeout: float, dataset: str = "") -> Answer:
         """Send one query to the current engine within ``timeout`` seconds.
+
+        ``dataset`` is as for :meth:`Upstream.query`.
 
         Raises:
             TimeoutError: the engine did not answer in time (it is replaced; others go on).
@@ -209,7 +211,8 @@ class EnginePool:
                     slot = await self._current()
             slot.inflight += 1
             try:
-                return await slot.upstream.query(text, accept, deadline - time.monotonic())
+                left = deadline - time.monotonic()
+                return await slot.upstream.query(text, accept, left, dataset)
             except TimeoutError:
                 self._replace(slot, "a query ran out of time")
                 raise

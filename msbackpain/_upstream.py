@@ -159,8 +159,11 @@ class Upstream:
         self._idle: list[_Connection] = []
         self._slots = asyncio.Semaphore(limit)
 
-    async def query(self, text: str, accept: str, timeout: float) -> Answer:
+    async def query(self, text: str, accept: str, timeout: float, dataset: str = "") -> Answer:
         """Send ``text`` and return the engine's whole answer.
+
+        ``dataset`` is an encoded query string of ``default-graph-uri`` / ``named-graph-uri``
+        parameters for the engine (none if empty).
 
         A connection the engine closed while it was idle (a restart) is replaced once; read-only
         queries are safe to send again.
@@ -172,8 +175,11 @@ class Upstream:
             AnswerTooLargeError: if the body passes ``max_bytes`` (reading stops there).
         """
         body = text.encode("utf-8")
+        head = self._head
+        if dataset:
+            head = head.replace(b" HTTP/1.1", b"?%s HTTP/1.1" % dataset.encode("ascii"), 1)
         request = b"%sAccept: %s\r\nContent-Length: %d\r\n\r\n%s" % (
-            self._head,
+            head,
             accept.encode("ascii"),
             len(body),
             body,

@@ -16,14 +16,15 @@ does not exist.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from msbackpain.exceptions import BackendError, QueryTimeoutError
+
+if TYPE_CHECKING:  # multiprocessing costs 20 ms to import: only a query with a limit needs it
+    from multiprocessing.connection import Connection
 
 __all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "can_fork", "run_limited"]
 
@@ -42,6 +43,8 @@ def can_fork() -> bool:
         >>> isinstance(can_fork(), bool)
         True
     """
+    import multiprocessing
+
     if not hasattr(os, "fork") or "fork" not in multiprocessing.get_all_start_methods():
         return False
     try:
@@ -89,6 +92,8 @@ def run_limited(
             name = getattr(fn, "__name__", "query")
             return _worker.call(owner, name, args, kwargs, timeout=timeout, what=what)  # type: ignore[no-any-return]
         return _worker.call(None, fn, args, kwargs, timeout=timeout, what=what)  # type: ignore[no-any-return]
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, fn, args, kwargs), daemon=True)

@@ -6,8 +6,11 @@ clients and to the engine, and in between it:
 
 * answers only the ``Host`` names it serves (421 otherwise; DNS rebinding), holds a bounded
   number of connections (503 past it) and closes one that is slow to send its headers;
-* refuses updates and the graph-store protocol (403), other methods and paths (405), large
-  (413) and slow (408) request bodies;
+* speaks the protocol strictly (:mod:`msbackpain._protocol`): one ``query``, UTF-8, dataset
+  parameters passed to the engine, content negotiation with q-values incl. CSV/TSV (406 if
+  nothing fits), the library's implicit prefixes; 404 for other paths, 405 with ``Allow``
+  for other methods;
+* refuses updates and the graph-store protocol (403), large (413) and slow (408) bodies;
 * checks every query with :func:`msbackpain.guard.check_query` in worker processes, within
   the request's deadline (:mod:`msbackpain._guardpool`), and sends the engine exactly the
   checked text; a refusal is a 400 with a JSON error before the engine sees anything;
@@ -30,8 +33,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS, count, count_rows
+from msbackpain._answers import JSON_RESULTS, count, count_rows
 from msbackpain._guardpool import GuardPool, Verdict, VerdictCache
+from msbackpain._protocol import (
+    CSV,
+    READ_ONLY,
+    TSV,
+    ProtocolError,
+    read_query,
+    result_type,
+    to_delimited,
+    with_prefixes,
+)
+from msbackpain._sparql_text import mask
 from msbackpain._upstream import AnswerTooLargeError, EngineUnavailableError, IncompleteAnswerError
 from msbackpain.exceptions import BackendError, MissingExtraError, QueryError
 
@@ -44,7 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["GatewayConfig", "build_app", "require_server_extra", "run", "serve_forever"]
 
-READ_ONLY = "this endpoint is read-only: updates are refused"
 INCOMPLETE = "the engine's answer was incomplete (a timeout?); nothing partial is sent"
 
 
@@ -99,12 +112,7 @@ class GatewayConfig:
             raise BackendError(str(err)) from None
 
 
-class _RefusedError(Exception):
-    """An answer to send instead of a result."""
-
-    def __init__(self, status: int, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.kind, self.message = status, kind, message
+_RefusedError = ProtocolError
 
 
 def _error(status: int, kind: str, message: str) -> web.Response:
@@ -112,39 +120,6 @@ def _error(status: int, kind: str, message: str) -> web.Response:
 
     body = json.dumps({"error": kind, "message": message, "status": status})
     return web.Response(status=status, text=body, content_type="application/json")
-
-
-async def _query_text(request: web.Request, config: GatewayConfig) -> str:
-    if request.method == "GET":
-        if "update" in request.query:
-            raise _RefusedError(403, "read-only", READ_ONLY)
-        return request.query.get("query", "")
-    kind = request.content_type
-    if kind == "application/sparql-update" or "update" in request.query:
-        raise _RefusedError(403, "read-only", READ_ONLY)
-    try:
-        raw = await asyncio.wait_for(request.read(), timeout=config.body_timeout)
-    except TimeoutError:
-        raise _RefusedError(
-            408, "slow-request", "the request body did not arrive in time"
-        ) from None
-    if kind == "application/sparql-query":
-        return raw.decode("utf-8", errors="replace")
-    if kind == "application/x-www-form-urlencoded":
-        form = await request.post()
-        if "update" in form:
-            raise _RefusedError(403, "read-only", READ_ONLY)
-        value = form.get("query")
-        return value if isinstance(value, str) else ""
-    raise _RefusedError(415, "unsupported-media-type", f"cannot read a query from {kind!r}")
-
-
-def _result_type(form: str, accept: str) -> str:
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return next((t for t in GRAPH_TYPES if t in accept), "application/n-triples")
-    if XML_RESULTS in accept and JSON_RESULTS not in accept:
-        return XML_RESULTS
-    return JSON_RESULTS
 
 
 async def _verdict(
@@ -168,10 +143,10 @@ async def _verdict(
 
 
 async def _forward(
-    config: GatewayConfig, engines: Engines, text: str, wanted: str, timeout: float
+    config: GatewayConfig, engines: Engines, text: str, wanted: str, timeout: float, dataset: str
 ) -> bytes:
     try:
-        answer = await engines.query(text, wanted, timeout)
+        answer = await engines.query(text, wanted, timeout, dataset)
     except TimeoutError:
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message) from None
@@ -229,18 +204,18 @@ async def _answer(
     cache: VerdictCache,
 ) -> tuple[bytes, str]:
     """Return the checked, complete answer to ``request`` and its type, or raise a refusal."""
-    text = await _query_text(request, config)
+    text, dataset = await read_query(request, config.body_timeout)
     deadline = time.monotonic() + config.timeout
-    if not text.strip():
-        raise _RefusedError(400, "missing-query", "no 'query' parameter")
+    text = with_prefixes(text, mask(text))  # before checking: the checked text is what runs
     known = cache.get(text)  # the common case, without a coroutine
     verdict = known if isinstance(known, Verdict) else await _verdict(guard, cache, text, config)
-    wanted = _result_type(verdict.form, request.headers.get("Accept", ""))
+    media = result_type(verdict.form, request.headers.get("Accept", ""))
+    wanted = JSON_RESULTS if media in (CSV, TSV) else media
     left = deadline - time.monotonic()
     if left <= 0:
         message = f"the query ran longer than {config.timeout:g} s and was stopped"
         raise _RefusedError(503, "timeout", message)
-    body = await _forward(config, engines, verdict.text, wanted, left)
+    body = await _forward(config, engines, verdict.text, wanted, left, dataset)
     try:
         rows = count(body, wanted) if len(body) < 256 << 10 else await count_rows(body, wanted)
     except IncompleteAnswerError:
@@ -250,7 +225,7 @@ async def _answer(
             f"the query returned more than {config.max_rows} rows (the cap); no partial result"
         )
         raise _RefusedError(422, "result-too-large", message)
-    return body, wanted
+    return (to_delimited(body, media) if media != wanted else body), media
 
 
 def require_server_extra() -> None:
@@ -313,11 +288,15 @@ def build_app(
             return refused
         if request.path.rstrip("/").endswith(("/update", "/store")):
             return _error(403, "read-only", READ_ONLY)
-        return _error(405, "method-not-allowed", f"{request.method} {request.path} is not served")
+        if request.path != "/query":
+            return _error(404, "not-found", f"{request.path[:200]!r} is not served; use /query")
+        response = _error(405, "method-not-allowed", f"{request.method} /query is not served")
+        response.headers["Allow"] = "GET, HEAD, POST"
+        return response
 
     app.cleanup_ctx.append(_lifecycle(pool if guard is None else None, engines))
-    app.router.add_route("GET", "/query", query)
-    app.router.add_route("POST", "/query", query)
+    app.router.add_get("/query", query)  # and HEAD: the same answer without its body
+    app.router.add_post("/query", query)
     app.router.add_route("*", "/{tail:.*}", refuse)
     return app
 

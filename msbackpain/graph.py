@@ -41,13 +41,12 @@ __all__ = [
     "upstream_causes",
 ]
 
-#: Predicates along which one thing leads to another.
 CAUSAL_PREDICATES = frozenset({"msbp:causes", "msbp:contributesTo", "msbp:predisposesTo"})
-#: Predicates that link a treatment to the condition it addresses.
+"""Predicates along which one thing leads to another."""
 TREATMENT_PREDICATES = frozenset(
     {"msbp:treats", "msbp:alleviates", "msbp:prevents", "msbp:indicatedFor"}
 )
-#: Predicates an explanation may walk: causation, kinds, treatment, triggers and their inverses.
+"""Predicates that link a treatment to the condition it addresses."""
 EXPLANATION_PREDICATES = frozenset(
     {
         *CAUSAL_PREDICATES,
@@ -72,10 +71,7 @@ EXPLANATION_PREDICATES = frozenset(
         "msbp:affects",
     }
 )
-#: Predicates that give a reason, read forwards: what treats or eases what, what causes what,
-#: what brings on a pain, which factor a treatment involves (and so what it may aggravate),
-#: which class a drug belongs to and which kind a thing is. A path made only of these is a
-#: justification; any other path merely connects its ends.
+"""Predicates an explanation may walk: causation, kinds, treatment, triggers and their inverses."""
 JUSTIFICATION_PREDICATES = frozenset(
     {
         *CAUSAL_PREDICATES,
@@ -87,6 +83,11 @@ JUSTIFICATION_PREDICATES = frozenset(
         "msbp:subtypeOf",
     }
 )
+"""Predicates that give a reason, read forwards: what treats or eases what, what causes what, what
+brings on a pain, which factor a treatment involves (and so what it may aggravate), which class
+a drug belongs to and which kind a thing is. A path made only of these is a justification; any
+other path merely connects its ends.
+"""
 _RULE_INVERSE = "msbp:ruleInverse"
 _HIDDEN_CATEGORIES = frozenset({"msbp:InferenceRule"})
 

@@ -133,7 +133,10 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 def _n3(term: Any) -> str:
-    return term.n3() if hasattr(term, "n3") else str(term)
+    if getattr(term, "name", None) == "pname":  # a prefixed name (a CompValue: any attribute)
+        return f"{dict.get(term, 'prefix') or ''}:{dict.get(term, 'localname') or ''}"
+    n3 = getattr(term, "n3", None)
+    return n3() if callable(n3) else str(term)
 
 
 def _position(err: Any, text: str) -> str:

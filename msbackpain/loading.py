@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from msbackpain._resources import INFERRED_FILE, ONTOLOGY_FILE, ontology_dir
-from msbackpain.backends import Progress, get_backend
+from msbackpain.backends import Backend, Progress, get_backend
 from msbackpain.exceptions import BackendError, OntologyLoadError
 from msbackpain.knowledge import KnowledgeGraph
 
@@ -40,7 +40,9 @@ def load(
     The bundle holds the asserted ontology and the inferences materialised at build time,
     so no Java is needed. Files are parsed strictly; a file that fails to parse raises and
     no graph is returned (nothing is half-loaded). The default bundle is loaded once per
-    backend and cached: the graph is immutable.
+    backend and cached: the graph is immutable. With no argument at all, the answers to the
+    named questions come precompiled with the bundle, and the rdflib store is built only
+    when something needs it (``kg.backend``, an ad-hoc query, export, reasoning).
 
     Args:
         *sources: Extra RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) to add.
@@ -106,13 +108,30 @@ def _remote(
 
 @cache
 def _default(backend: str) -> KnowledgeGraph:
-    return _build(backend, bundled_files(), {}, None)
+    paths = bundled_files()
+    if backend == "rdflib":  # the index holds rdflib's answers; see docs/decisions.md
+        from msbackpain import _precompiled
+
+        index = _precompiled.read()
+        if index is not None:
+            from msbackpain._bundled import BundledGraph
+
+            return BundledGraph(
+                backend, lambda: _store(backend, paths, {}, None), index, sources=paths
+            )
+    return _build(backend, paths, {}, None)
+
+
+def _store(
+    backend: str, paths: list[Path], options: dict[str, Any], progress: Progress | None
+) -> Backend:
+    store = get_backend(backend, **options)
+    for path in paths:
+        store.load(path, progress=progress)
+    return store
 
 
 def _build(
     backend: str, paths: list[Path], options: dict[str, Any], progress: Progress | None
 ) -> KnowledgeGraph:
-    store = get_backend(backend, **options)
-    for path in paths:
-        store.load(path, progress=progress)
-    return KnowledgeGraph(store, sources=paths)
+    return KnowledgeGraph(_store(backend, paths, options, progress), sources=paths)

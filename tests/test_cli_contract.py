@@ -96,7 +96,10 @@ def test_writing_commands_report_as_json(tmp_path: Path) -> None:
         "viz", str(tmp_path / "b.svg"), "--focus", "baclofen", "--depth", "1", "--json"
     )
     assert code == 0
-    assert json.loads(out) == {"path": str(tmp_path / "b.svg"), "entities": 5, "relations": 10}
+    # The counts are those of the picture the library draws for the same request.
+    made = msbackpain.load().draw(tmp_path / "same.svg", focus="baclofen", depth=1)
+    expected = {"path": str(tmp_path / "b.svg"), "entities": made.nodes, "relations": made.edges}
+    assert json.loads(out) == expected
 
 
 def test_json_and_a_different_format_disagree() -> None:

@@ -351,7 +351,7 @@ def test_validate_file_checks_the_file_on_its_own() -> None:
 
     result = CliRunner().invoke(main, ["validate", str(DATA / "hides_in_bundle.ttl"), "--shapes"])
     assert result.exit_code != 0
-    assert "SHACL: 3 violation(s)" in result.output
+    assert "error: ShapeViolation: 3 violation(s) of the SHACL shapes" in result.output
     # Merged with the bundle, the bundle's own axiom would have covered this restated edge.
     assert (
         "edge msbp:Baclofen msbp:memberOfDrugClass msbp:MuscleRelaxants has no provenance"

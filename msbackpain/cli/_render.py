@@ -59,17 +59,49 @@ def table_width() -> int | None:
     return shutil.get_terminal_size().columns
 
 
+def _prose_widths(
+    natural: Sequence[int], width: int, prose: Sequence[bool], words: Sequence[int]
+) -> list[int] | None:
+    """Give the widest prose column the room, the other prose columns narrowed to their words.
+
+    Returns None when even then the widest column cannot hold its own longest word.
+    """
+    widths = list(natural)
+    flexible = [i for i, p in enumerate(prose) if p]
+    room = (
+        width - 2 * (len(widths) - 1) - sum(w for w, p in zip(widths, prose, strict=True) if not p)
+    )
+    widest = max(flexible, key=lambda i: widths[i])
+    target = min(natural[widest], max(words[widest], 30))
+    for i in sorted((i for i in flexible if i != widest), key=lambda i: -widths[i]):
+        short = target - (room - sum(widths[j] for j in flexible if j != widest))
+        if short <= 0:
+            break
+        widths[i] -= min(short, widths[i] - max(words[i], _MIN_COLUMN, 1))
+    widths[widest] = room - sum(widths[j] for j in flexible if j != widest)
+    return widths if widths[widest] >= max(words[widest], _MIN_COLUMN) else None
+
+
 def _column_widths(
-    natural: Sequence[int], width: int | None, *, prose: Sequence[bool] | None = None
+    natural: Sequence[int],
+    width: int | None,
+    *,
+    prose: Sequence[bool] | None = None,
+    words: Sequence[int] | None = None,
 ) -> list[int]:
     """Share ``width`` among columns: narrow ones keep their width, wide ones share the rest.
 
     Columns of ``prose`` (cells with spaces) are shrunk first, so ids and labels stay whole
-    while there is room for them.
+    while there is room for them; with ``words`` (each column's longest word) the widest prose
+    column, the evidence, keeps the room and no word is cut while that is possible.
     """
     widths = list(natural)
     if width is None or sum(widths) + 2 * (len(widths) - 1) <= width:
         return widths
+    if prose is not None and words is not None and any(prose):
+        fitted = _prose_widths(natural, width, prose, words)
+        if fitted is not None:
+            return fitted
     if prose is not None and any(prose):
         fixed = sum(w for w, p in zip(widths, prose, strict=True) if not p)
         flexible = [w for w, p in zip(widths, prose, strict=True) if p]
@@ -104,7 +136,11 @@ def _table(rows: Sequence[Row], columns: Sequence[str], *, width: int | None = N
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     natural = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
     prose = [any(" " in line[i] for line in cells) for i in range(len(columns))]
-    widths = _column_widths(natural, width, prose=prose)
+    words = [
+        max(len(word) for line in cells for word in [*line[i].split(), ""])
+        for i in range(len(columns))
+    ]
+    widths = _column_widths(natural, width, prose=prose, words=words)
     head = "  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True))
     lines = [head.rstrip()]
     for line in cells:

@@ -62,7 +62,7 @@ def select(
 
     Args:
         graph: A graph from :func:`msbackpain.graph.to_networkx`; it is not changed.
-        focus: A node id, IRI or label (read as :func:`resolve` reads it); when given,
+        focus: A node id, IRI or label (read as ``resolve`` reads it); when given,
             keep only the nodes within ``depth`` edges of it
             (:func:`msbackpain.graph.neighbourhood`, either direction).
         depth: How many edges away from ``focus`` to go (ignored without ``focus``).

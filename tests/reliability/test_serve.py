@@ -498,7 +498,9 @@ def test_an_engine_that_cannot_come_back_stops_serve_with_an_error(tmp_path: Pat
             process.communicate()
     assert code == 1, err
     last = err.strip().splitlines()[-1]
-    assert last.startswith("error: the SPARQL engine is gone: the engine could not be started 5")
+    assert last.startswith(
+        "error: BackendError: the SPARQL engine is gone: the engine could not be started 5"
+    )
     assert "is not an Oxigraph store" in last and "Traceback" not in err
     assert err.count("engine failed to start") == 4
 
