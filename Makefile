@@ -80,6 +80,7 @@ check-generated:  ## Fail if any generated file is stale
 	$(PYTHON) tools/gen_ontology_docs.py --check
 	$(PYTHON) tools/gen_cookbook.py --check
 	$(PYTHON) tools/gen_notebook.py --check
+	$(PYTHON) tools/gen_prefix_map.py --check
 	$(PYTHON) benchmarks/run_all.py --render-only --check
 
 .PHONY: pictures

@@ -1,10 +1,13 @@
 """Write the graph to files in the field's exchange formats, atomically.
 
 RDF (Turtle, N-Triples, RDF/XML, JSON-LD) is serialised by pyoxigraph from the backend's
-triples, so it works the same on every backend and scales to large background graphs;
-JSON-LD is written in expanded form, with no ``@context`` to fetch. GraphML comes from
-networkx (list and object attributes flattened to strings). KGX nodes and edges, as TSV or
-JSON Lines, carry Biolink categories and predicates (:mod:`msbackpain.kgx`).
+triples, so it works the same on every backend and scales to large background graphs.
+Every export is byte-identical from run to run (:mod:`msbackpain._canonical`): blank nodes
+get labels hashed from their surroundings and triples are sorted, so each subject is written
+once (one RDF/XML description, one Turtle block, one JSON-LD node object). JSON-LD is
+compacted with the project prefixes as an inline ``@context``, with nothing to fetch.
+GraphML comes from networkx (list and object attributes flattened to strings). KGX nodes
+and edges, as TSV or JSON Lines, carry Biolink categories and predicates (:mod:`msbackpain.kgx`).
 
 Every file is written to a temporary file in the same folder, read back, and renamed over
 the target only when complete (:mod:`msbackpain._atomic`): an interrupted export never leaves
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from msbackpain._atomic import atomic_write, atomic_write_all
+from msbackpain._canonical import canonical_triples, compact_jsonld
 from msbackpain.exceptions import ExportError
 from msbackpain.prefixes import MSBP, PREFIXES
 
@@ -40,7 +44,7 @@ FORMATS: dict[str, str] = {
     "ttl": "Turtle",
     "nt": "N-Triples",
     "xml": "RDF/XML",
-    "jsonld": "JSON-LD (expanded, no remote @context)",
+    "jsonld": "JSON-LD (compacted with an inline @context of the project prefixes)",
     "graphml": "GraphML (networkx)",
     "kgx-tsv": "KGX nodes and edges as TSV (<name>_nodes.tsv, <name>_edges.tsv)",
     "kgx-jsonl": "KGX nodes and edges as JSON Lines (<name>_nodes.jsonl, <name>_edges.jsonl)",
@@ -233,7 +237,7 @@ def _write_rdf(kg: KnowledgeGraph, target: Path, name: str, *, inferred: bool) -
     import pyoxigraph
 
     fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[name])
-    triples = rdf_triples(kg, inferred=inferred)
+    triples = canonical_triples(rdf_triples(kg, inferred=inferred))
     prefixes = None if name in ("nt", "jsonld") else PREFIXES
     if name == "xml":
         _refuse_for_xml(
@@ -252,7 +256,11 @@ def _write_rdf(kg: KnowledgeGraph, target: Path, name: str, *, inferred: bool) -
 
     with atomic_write(target, _verifier(target, FORMATS[name], read_back)) as handle:
         try:
-            pyoxigraph.serialize(triples, handle, fmt, prefixes=prefixes)
+            if name == "jsonld":
+                expanded = pyoxigraph.serialize(triples, format=fmt)
+                handle.write(compact_jsonld(expanded or b"[]"))
+            else:
+                pyoxigraph.serialize(triples, handle, fmt, prefixes=prefixes)
         except ValueError as err:  # e.g. a predicate RDF/XML cannot write as an XML name
             raise ExportError(f"cannot write {target} as {FORMATS[name]}: {err}") from None
 

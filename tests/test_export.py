@@ -89,9 +89,13 @@ def test_asserted_only_export_drops_exactly_the_inferences(
 
 def test_jsonld_needs_no_remote_context(kg: msbackpain.KnowledgeGraph, tmp_path: Path) -> None:
     (written,) = kg.export(tmp_path / "kg.json", format="json-ld")
-    text = written.read_text(encoding="utf-8")
-    assert "@context" not in text  # expanded form: nothing to fetch
-    assert isinstance(json.loads(text), list)
+    document = json.loads(written.read_text(encoding="utf-8"))
+    context = document["@context"]
+    assert isinstance(context, dict)  # inline: nothing to fetch
+    namespaces = {
+        k: v if isinstance(v, str) else v["@id"] for k, v in context.items() if k[0] != "@"
+    }
+    assert namespaces == msbackpain.prefixes.PREFIXES
 
 
 def test_canonical_comparison_agrees_with_rdflib_isomorphic() -> None:
