@@ -63,7 +63,7 @@ def test_triggers_and_conflicts_read_off_the_article(kg: msbackpain.KnowledgeGra
     ]
     # P14: the one treatment the article states for Lhermitte's sign itself.
     assert _block(page, "Lhermitte's sign", "What may help") == [
-        "Avoiding triggering neck movements may ease Lhermitte's sign."
+        "Avoiding triggering neck movements may help with Lhermitte's sign."
     ]
     # P42/P43 (warm water) against P12-P13 (heat brings it on).
     assert _block(page, "Lhermitte's sign", "Things that may clash") == [
@@ -74,17 +74,16 @@ def test_triggers_and_conflicts_read_off_the_article(kg: msbackpain.KnowledgeGra
         b for s in page.sections for b in s.blocks if b.title == "Things that may clash"
     ).items[0]
     assert [s.paragraphs for s in clash.sentences[:2]] == [("P42",), ("P12", "P13")]
-    # P11: Lhermitte's sign is a kind of neuropathic pain, which (P04/P05) is MS-related
-    # back pain; both general parts follow with what the article states about them.
+    # P11: Lhermitte's sign is a kind of neuropathic pain; its general part follows. Neuropathic
+    # pain is a reason for MS-related back pain (P01/P04-P05), not a kind of it, so no third part.
     assert [s.pain.label for s in page.sections] == [
         "Lhermitte's sign",
         "neuropathic pain",
-        "MS-related back pain",
     ]
     assert sorted(_block(page, "neuropathic pain", "What may help")) == [
-        "Antidepressant may help with neuropathic pain.",
         "Antiseizure medication may help with neuropathic pain.",
-        "Eliminating neuropathic-pain triggers may ease neuropathic pain.",
+        "Certain types of antidepressant may help with neuropathic pain.",
+        "Eliminating neuropathic-pain triggers may help with neuropathic pain.",
     ]
 
 
@@ -95,7 +94,7 @@ def test_spasticity_treatments_and_examples(kg: msbackpain.KnowledgeGraph) -> No
         b for b in page.sections[0].blocks if b.title == "What may help"
     ).items  # P29: muscle relaxants, naming baclofen and tizanidine
     assert [s.text for s in item[0].sentences[:2]] == [
-        "Muscle relaxant may help with spasticity.",
+        "Your doctor may suggest this for spasticity: muscle relaxant.",  # P29 "may prescribe"
         "Kinds of muscle relaxant the article names: baclofen and tizanidine.",
     ]
     assert _block(page, "spasticity", "Things that may clash") == []
@@ -132,7 +131,7 @@ def test_inferred_items_are_marked(kg: msbackpain.KnowledgeGraph) -> None:
         for s in page.sections
         for b in s.blocks
         for i in b.items
-        if i.sentences[0].text == "Baclofen may help with spasticity."
+        if i.sentences[0].text == "Your doctor may suggest this for spasticity: baclofen."
     )
     assert baclofen.inferred and baclofen.sentences[0].kind == "inferred"
     assert baclofen.sentences[1].text == templates._INFERRED_NOTE
@@ -247,26 +246,49 @@ def test_page_is_self_contained_and_cites_the_source(everything: Handout) -> Non
 
 
 def test_modality_hedges_are_used_when_the_graph_has_them(kg: msbackpain.KnowledgeGraph) -> None:
-    from dataclasses import dataclass
+    from dataclasses import replace
 
     from msbackpain.handout._facts import Treatment
 
-    @dataclass(frozen=True, slots=True)
-    class Hedged(msbackpain.Evidence):  # the shape Evidence.modality is being given
-        modality: str = ""
+    def said(pain: str) -> dict[str, tuple[str | None, str]]:
+        return {
+            e.subject.label: (
+                e.evidence.modality if e.evidence else None,
+                templates._treatment_sentence(Treatment(e, (), ()), pain).text,
+            )
+            for e in kg.treatments_for(pain, inferred=False)
+        }
 
-    edge = kg.treatments_for("neuropathic pain", inferred=False)[0]
+    # P30 "may be treated with antiseizure medications or certain types of antidepressants";
+    # P09 "can help alleviate"; P29 "they may prescribe"; P14 "may help".
+    assert said("neuropathic pain") == {
+        "antidepressant": (
+            "certain types of",
+            "Certain types of antidepressant may help with neuropathic pain.",
+        ),
+        "antiseizure medication": (
+            "may help",
+            "Antiseizure medication may help with neuropathic pain.",
+        ),
+        "eliminating neuropathic-pain triggers": (
+            "may help",
+            "Eliminating neuropathic-pain triggers may help with neuropathic pain.",
+        ),
+    }
+    assert said("spasticity") == {
+        "muscle relaxant": (
+            "may be recommended",
+            "Your doctor may suggest this for spasticity: muscle relaxant.",
+        )
+    }
+    # Without a recorded hedge the predicate's own template is used.
+    edge = kg.treatments_for("Lhermitte's sign", inferred=False)[0]
     assert edge.evidence is not None
-    ev = edge.evidence
-    hedge = Hedged(ev.source, ev.paragraphs, ev.summary, ev.knowledge_level, "certain types of")
-    hedged = type(edge)(edge.subject, edge.predicate, edge.object, hedge)
-    sentence = templates._treatment_sentence(Treatment(hedged, (), ()), "neuropathic pain")
-    assert sentence.text == f"Certain types of {edge.subject.label} may help with neuropathic pain."
-    plain = templates._treatment_sentence(Treatment(edge, (), ()), "neuropathic pain")
-    assert (
-        plain.text
-        == f"{edge.subject.label[:1].upper()}{edge.subject.label[1:]} may help with neuropathic pain."
+    bare = type(edge)(
+        edge.subject, edge.predicate, edge.object, replace(edge.evidence, modality=None)
     )
+    plain = templates._treatment_sentence(Treatment(bare, (), ()), "Lhermitte's sign")
+    assert plain.text == "Avoiding triggering neck movements may ease Lhermitte's sign."
 
 
 def test_bad_pain_types(kg: msbackpain.KnowledgeGraph) -> None:

@@ -28,7 +28,7 @@ MEDICAL = frozenset(
 #: The source's hedges (``Evidence.modality``) and the plain sentence each one gives.
 _HEDGES = {
     "may help": "{t} may help with {p}.",
-    "may be recommended": "Your doctor may suggest {t} for {p}.",
+    "may be recommended": "Your doctor may suggest this for {p}: {t}.",
     "certain types of": "Certain types of {t} may help with {p}.",
     "add-on when usual care is not enough": (
         "{t} may be an add-on for {p} when usual care is not enough."
