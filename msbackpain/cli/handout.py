@@ -59,7 +59,11 @@ def handout(
         click.echo(page.html, nl=False)
         return
     page.write(output, paper="Letter" if paper == "Letter" else "A4")
-    click.echo(f"Wrote {output} ({len(page.sections)} parts, {len(page.sentences)} sentences).")
+    parts, sentences = len(page.sections), len(page.sentences)
+    click.echo(
+        f"Wrote {output} ({parts} part{'s' * (parts != 1)}, "
+        f"{sentences} sentence{'s' * (sentences != 1)})."
+    )
 
 
 COMMANDS = [handout]
