@@ -9,7 +9,6 @@ the gateway to the rest of the protocol (dataset parameters, content negotiation
 from __future__ import annotations
 
 import csv
-import http.client
 import io
 import json
 import signal
@@ -26,6 +25,8 @@ import pytest
 from conftest import ROOT
 from msbackpain.prefixes import PREFIXES
 from msbackpain.server import free_port
+
+from ._http import request
 
 pytest.importorskip("aiohttp")
 
@@ -83,13 +84,7 @@ def _request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return request(served.port, method, path, body, headers)
 
 
 def _get(

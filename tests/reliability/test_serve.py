@@ -28,6 +28,8 @@ import msbackpain
 from conftest import ROOT, Listener
 from msbackpain.server import free_port
 
+from ._http import request
+
 SELECT = "PREFIX msbp: <https://w3id.org/msbackpain/> SELECT ?t WHERE { ?t msbp:triggers msbp:Spasticity }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: 990 KB: rdflib's parser needs minutes for it (40 KB of the same takes 3.6 s), unless the
@@ -111,13 +113,7 @@ def _request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+    return request(served.port, method, path, body, headers)
 
 
 def _query(
