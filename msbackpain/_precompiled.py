@@ -9,7 +9,7 @@ start down but never change an answer.
 
 Examples:
     >>> index = read()
-    >>> index is not None and index.triples > 6000
+    >>> index is not None and index.triples > 5000
     True
     >>> sorted(row["subject"] for row in index.result("triggers_of", _iri("Spasticity")))[:1]
     ['msbp:ExtremeTemperatures']
