@@ -267,6 +267,7 @@ def test_validate_a_file() -> None:
     assert code == 1 and err.startswith(f"error: OntologyLoadError: {bad}:")
 
 
+@pytest.mark.slow
 @needs_java
 def test_validate_the_bundle_and_reason() -> None:
     code, out, _ = run("validate")

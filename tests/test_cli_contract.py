@@ -115,6 +115,7 @@ def test_a_real_pipe_reads_pure_json() -> None:
     assert "avoiding triggering neck movements" in {r["label"] for r in rows}
 
 
+@pytest.mark.slow
 @needs_java
 def test_reason_json_pipes_into_json_tool() -> None:
     """`msbackpain reason --format json | python -m json.tool` works: progress is on stderr."""
@@ -135,6 +136,7 @@ def test_reason_json_pipes_into_json_tool() -> None:
     assert json.loads(quiet.stdout)["inferred_edges"] == json.loads(done.stdout)["inferred_edges"]
 
 
+@pytest.mark.slow
 @needs_java
 def test_validate_reports_each_step_on_stderr() -> None:
     done = child("validate", "--no-shapes")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import msbackpain
 from conftest import labels, needs_java
 
@@ -125,6 +127,7 @@ def test_transitive_causes(kg: msbackpain.KnowledgeGraph) -> None:
     }
 
 
+@pytest.mark.slow
 @needs_java
 def test_inferred_evidence_names_the_sources_of_its_support(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bundle = msbackpain.load().relation(("msbp:Baclofen", "msbp:treats", "msbp:Spasticity"))

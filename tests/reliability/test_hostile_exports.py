@@ -115,6 +115,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_an_export_killed_mid_write_leaves_the_old_or_a_complete_file(tmp_path: Path) -> None:
     background = tmp_path / "background.nt"
     with background.open("w", encoding="utf-8") as handle:

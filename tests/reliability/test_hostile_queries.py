@@ -93,6 +93,7 @@ def test_a_runaway_cross_product_times_out_and_the_graph_stays_usable(
     assert len(kg.query("SELECT ?d WHERE { ?d msbp:memberOfDrugClass ?c }")) == 4
 
 
+@pytest.mark.slow
 def test_an_unbounded_result_hits_the_row_cap(kg: msbackpain.KnowledgeGraph) -> None:
     with pytest.raises(msbackpain.ResultTooLargeError) as info:
         kg.query("SELECT * { ?a ?b ?c . ?d ?e ?f }")

@@ -258,6 +258,7 @@ def test_a_dead_engine_is_restarted(served: Served) -> None:
     assert any("engine restarted (it had stopped)" in line for line in served.output)
 
 
+@pytest.mark.slow
 def test_eight_clients_for_sixty_seconds(
     served: Served, record_property: Callable[[str, object], None]
 ) -> None:
@@ -386,6 +387,7 @@ def test_a_big_query_does_not_stall_the_others(
     assert worst < 0.5
 
 
+@pytest.mark.slow
 def test_simultaneous_timeouts_restart_once_and_fail_no_other_query(served: Served) -> None:
     before = served.restarts()
     errors: list[str] = []
