@@ -40,8 +40,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _results import RESULTS_ENV, results_dir, write_results
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_ENV = "MSBACKPAIN_BENCH_RESULTS"
 NAME = "core"
 SIZES = (10_000, 100_000, 1_000_000)
 PAIN = "Lhermitte's sign"
@@ -73,11 +74,6 @@ with ontology:
 t2 = time.perf_counter()
 print(json.dumps({"load": t1 - t0, "reason": t2 - t1}))
 """
-
-
-def results_dir(option: str | None) -> Path:
-    """Return where results go: the option, else ``$MSBACKPAIN_BENCH_RESULTS``, else the default."""
-    return Path(option or os.environ.get(RESULTS_ENV) or ROOT / "benchmarks" / "results")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -564,13 +560,7 @@ def main(argv: list[str]) -> int:
         "smoke": args.smoke,
         "comparisons": _comparisons(measured),
     }
-    for path, content in (
-        (out / f"{NAME}.md", text),
-        (out / f"{NAME}.json", json.dumps(data, indent=2) + "\n"),
-    ):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
+    write_results(out, NAME, text, data)
     print(text)
     return 0
 

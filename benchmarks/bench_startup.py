@@ -33,8 +33,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _results import RESULTS_ENV, results_dir, write_results
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_ENV = "MSBACKPAIN_BENCH_RESULTS"
 NAME = "startup"
 TIMES = "\u00d7"
 
@@ -78,11 +79,6 @@ t5 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "load": t2 - t1, "first": t3 - t2, "uncached": t4 - t3,
                   "warm": (t5 - t4) / n}))
 """
-
-
-def results_dir(option: str | None) -> Path:
-    """Return where results go: the option, else ``$MSBACKPAIN_BENCH_RESULTS``, else the default."""
-    return Path(option or os.environ.get(RESULTS_ENV) or ROOT / "benchmarks" / "results")
 
 
 def _variants(before: Path | None) -> list[tuple[str, str, list[str], Path | None, bool]]:
@@ -350,14 +346,7 @@ def main(argv: list[str]) -> int:
         "comparisons": _comparisons(measured),
     }
     out = results_dir(args.results)
-    out.mkdir(parents=True, exist_ok=True)
-    for path, content in (
-        (out / f"{NAME}.md", text),
-        (out / f"{NAME}.json", json.dumps(data, indent=2) + "\n"),
-    ):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
+    write_results(out, NAME, text, data)
     print(text)
     return 0
 
