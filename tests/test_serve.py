@@ -333,7 +333,14 @@ def test_the_wall_needs_no_privileges(store: Path) -> None:
     port = free_port()
     engine = OxigraphServer(shared / "kg", port=port, timeout=5)
     command = sandboxed(OxigraphServer(shared / "kg", port=port, sandbox=False).command())
-    command[0] = "/usr/bin/python3"  # the venv's interpreter may sit in root's home
+    # "nobody" may not reach the checkout or the venv (a 0700 home or temporary folder): it runs
+    # the system interpreter, and copies of the wall and the engine in the shared folder.
+    command[0] = "/usr/bin/python3"
+    for index in (3, 4):  # the wall's script, then the engine's binary
+        copy = shared / Path(command[index]).name
+        shutil.copy2(command[index], copy)
+        copy.chmod(0o755)
+        command[index] = str(copy)
     process = subprocess.Popen(  # the same command line, as the unprivileged user "nobody"
         command,
         user=65534,
