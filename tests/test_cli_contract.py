@@ -360,7 +360,7 @@ def _examples() -> list[tuple[str, str]]:
     return found
 
 
-SLOW_EXAMPLES = {"reason", "validate"}  # the reasoner and SHACL take tens of seconds each
+SLOW_EXAMPLES = {"reason", "validate", "handout", "viz"}  # reasoner, SHACL, Chromium, matplotlib
 
 
 @pytest.mark.parametrize(
@@ -426,6 +426,7 @@ def test_search_forgives_the_typo_that_show_suggests() -> None:
     assert code == 0 and json.loads(out)[0]["label"] == "Lhermitte's sign"
 
 
+@pytest.mark.slow
 def test_what_an_error_suggests_a_search_finds_first(kg: msbackpain.KnowledgeGraph) -> None:
     """For every entity, a one-letter typo of its label: search leads with the suggestion."""
     checked = 0

@@ -60,6 +60,7 @@ def _canonical(graph: rdflib.Graph) -> set[str]:
     return {str(quad) for quad in dataset}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "rdflib_format"), RDF_FORMATS)
 def test_rdf_exports_round_trip(
     kg: msbackpain.KnowledgeGraph, tmp_path: Path, name: str, rdflib_format: str
@@ -72,6 +73,7 @@ def test_rdf_exports_round_trip(
     assert _canonical(parsed) == _canonical(source)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "rdflib_format"), RDF_FORMATS)
 def test_asserted_only_export_drops_exactly_the_inferences(
     kg: msbackpain.KnowledgeGraph, tmp_path: Path, name: str, rdflib_format: str
@@ -167,6 +169,7 @@ def test_kgx_files_and_columns(kg: msbackpain.KnowledgeGraph, tmp_path: Path) ->
     assert [p.name for p in jsonl] == ["out_nodes.jsonl", "out_edges.jsonl"]
 
 
+@pytest.mark.slow
 def test_kgx_passes_the_biolink_check(toolkit: Any, kgx_tsv: Any) -> None:
     nodes, edges = kgx_tsv
     assert toolkit.get_model_version() == "4.4.6"

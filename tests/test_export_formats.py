@@ -65,6 +65,7 @@ def _triples(path: Path, fmt: ox.RdfFormat) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(path=str(path), format=fmt)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", FILES)
 def test_exports_are_byte_identical_across_processes(runs: tuple[Path, Path], name: str) -> None:
     first, second = (folder / name for folder in runs)
@@ -72,6 +73,7 @@ def test_exports_are_byte_identical_across_processes(runs: tuple[Path, Path], na
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.slow
 def test_rdfxml_has_one_description_per_subject(runs: tuple[Path, Path]) -> None:
     folder = runs[0]
     root = ET.parse(folder / "kg.owl").getroot()  # noqa: S314 - our own export

@@ -278,6 +278,7 @@ def inferences():  # type: ignore[no-untyped-def]
     return infer(rdflib.Graph().parse(ONTOLOGY, format="turtle"))
 
 
+@pytest.mark.slow
 @pytest.mark.java
 @needs_java
 def test_an_unreviewed_fact_fails_the_build(inferences, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -300,6 +301,7 @@ def test_an_unreviewed_fact_fails_the_build(inferences, tmp_path: Path) -> None:
         materialise.check_reviews(inferences, stale)
 
 
+@pytest.mark.slow
 @pytest.mark.java
 @needs_java
 def test_a_rejected_fact_is_never_materialised(inferences, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -332,6 +334,7 @@ def test_a_rejected_fact_is_never_materialised(inferences, tmp_path: Path) -> No
 # -- SHACL ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_axiom_without_its_evidence_summary_does_not_conform() -> None:
     from msbackpain.validation import validate_shapes
 
@@ -346,6 +349,7 @@ def test_an_axiom_without_its_evidence_summary_does_not_conform() -> None:
     assert "a modality is one of: may help" in summary
 
 
+@pytest.mark.slow
 def test_validate_file_checks_the_file_on_its_own() -> None:
     from msbackpain.cli import main
 

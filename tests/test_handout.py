@@ -343,6 +343,7 @@ msbp:EvilImage msbp:triggers msbp:LhermittesSign .
 """
 
 
+@pytest.mark.slow
 def test_uncited_facts_of_your_own_data_stay_out(tmp_path: Path) -> None:
     extra = tmp_path / "mine.ttl"
     extra.write_text(HOSTILE_TTL, encoding="utf-8")

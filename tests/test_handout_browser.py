@@ -18,6 +18,8 @@ from playwright.sync_api import sync_playwright
 import msbackpain
 from msbackpain.handout._pdf import chromium
 
+pytestmark = pytest.mark.slow  # a real browser per test
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PAINS = ["Lhermitte's sign", "spasticity"]
 

@@ -253,6 +253,7 @@ def test_disjointness_and_characteristics(ontology: rdflib.Graph) -> None:
             }, prop
 
 
+@pytest.mark.slow
 def test_shacl_shapes_pass_on_the_bundle(full_graph: rdflib.Graph) -> None:
     from msbackpain.validation import validate_shapes
 
@@ -261,6 +262,7 @@ def test_shacl_shapes_pass_on_the_bundle(full_graph: rdflib.Graph) -> None:
         pytest.fail(report.summary())
 
 
+@pytest.mark.slow
 def test_shacl_shapes_fail_on_a_broken_fixture() -> None:
     from msbackpain.validation import validate_shapes
 

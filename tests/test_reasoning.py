@@ -12,7 +12,7 @@ import msbackpain
 from conftest import INFERRED, MSBP, ONTOLOGY, needs_java
 from msbackpain.reasoning import infer
 
-pytestmark = [pytest.mark.java, needs_java]
+pytestmark = [pytest.mark.java, pytest.mark.slow, needs_java]
 
 
 @pytest.fixture(scope="module")

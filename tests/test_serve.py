@@ -21,6 +21,8 @@ import msbackpain
 from msbackpain._install import install_command
 from msbackpain.server import OxigraphServer, build_store, free_port, oxigraph_executable
 
+pytestmark = pytest.mark.slow  # starts real Oxigraph servers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

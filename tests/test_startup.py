@@ -44,12 +44,14 @@ def store_kg() -> KnowledgeGraph:
     return _build("rdflib", bundled_files(), {}, None)
 
 
+@pytest.mark.slow
 def test_the_committed_index_is_fresh() -> None:
     committed = (ROOT / "ontology" / _precompiled.INDEX_FILE).read_text(encoding="utf-8")
     assert build_index.build() == committed, "ontology/answers.json is stale: run `make index`"
     assert _precompiled.read() is not None
 
 
+@pytest.mark.slow
 def test_every_precompiled_answer_equals_the_rdflib_store(store_kg: KnowledgeGraph) -> None:
     index = _precompiled.read()
     assert index is not None
@@ -89,6 +91,7 @@ def test_every_precompiled_answer_equals_the_rdflib_store(store_kg: KnowledgeGra
     assert checked > 500  # every entity for every one-entity question, and the lists
 
 
+@pytest.mark.slow
 def test_domain_answers_equal_the_rdflib_store_for_every_entity(store_kg: KnowledgeGraph) -> None:
     assert isinstance(msbackpain.load(), BundledGraph)
     kg = _fresh()  # not load()'s cached graph, whose store other tests may have built

@@ -385,6 +385,7 @@ def test_svg_keeps_labels_as_text(kg: msbackpain.KnowledgeGraph) -> None:
     assert f"Around {G.nodes['msbp:LhermittesSign']['label']}" in svg  # the title too
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
 def test_svg_text_fits_its_label_box_in_a_real_browser(
     tmp_path: Path, kg: msbackpain.KnowledgeGraph
@@ -447,6 +448,7 @@ def test_svg_is_deterministic_and_escapes_labels(hostile: msbackpain.KnowledgeGr
     assert len(svg_node_ids(first)) == 3
 
 
+@pytest.mark.slow
 def test_pictures_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     """Committed docs pictures must only change when the graph does."""
     outputs = []

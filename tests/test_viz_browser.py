@@ -50,10 +50,13 @@ msbp:EvilImage msbp:triggers msbp:LhermittesSign .
 msbp:EvilScript msbp:triggers msbp:LhermittesSign .
 """
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="needs the Debian chromium package (scripts/ensure-system-deps installs it)",
-)
+pytestmark = [
+    pytest.mark.slow,  # a real browser per test
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="needs the Debian chromium package (scripts/ensure-system-deps installs it)",
+    ),
+]
 
 
 class Watch:

@@ -77,7 +77,16 @@ def sparql_kg(oxigraph_server: OxigraphServer) -> Iterator[msbackpain.KnowledgeG
     graph.backend.close()  # type: ignore[attr-defined]
 
 
-@pytest.fixture(params=BACKEND_NAMES)
+#: The server backends start real engines: `make test-fast` (``-m "not slow"``) leaves them out.
+_SERVERS = {"sparql", "virtuoso"}
+
+
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=[pytest.mark.slow] if name in _SERVERS else [])
+        for name in BACKEND_NAMES
+    ]
+)
 def backend_kg(request: pytest.FixtureRequest) -> msbackpain.KnowledgeGraph:
     """The graph of each backend in turn; every contract test runs once per backend."""
     graph: msbackpain.KnowledgeGraph = request.getfixturevalue(f"{request.param}_kg")

@@ -355,6 +355,7 @@ def reference_reasoning(reference: KG) -> Any:
     return reference.reason()
 
 
+@pytest.mark.slow
 @pytest.mark.java
 @pytest.mark.skipif(shutil.which("java") is None, reason="the OWL reasoner needs Java")
 def test_reasoning_reads_any_backend(backend_kg: KG, reference_reasoning: Any) -> None:

@@ -60,6 +60,7 @@ def test_a_changed_file_is_not_mixed_into_a_store(tmp_path: Path) -> None:
         msbackpain.load(extra, backend="oxigraph", store=store)
 
 
+@pytest.mark.slow
 def test_progress_reports_large_files_while_they_load(tmp_path: Path) -> None:
     big = tmp_path / "big.nt"
     with big.open("w", encoding="utf-8") as out:

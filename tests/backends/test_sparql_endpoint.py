@@ -445,6 +445,7 @@ def test_endpoint_options_are_checked() -> None:
     )
 
 
+@pytest.mark.slow
 def test_real_server_timeout_is_an_error_not_a_partial_answer(bundle_store: Path) -> None:
     # oxigraph serve-read-only --timeout-s 1 cancels the query but answers 200 OK with a
     # truncated body; the backend must refuse it rather than return what came.

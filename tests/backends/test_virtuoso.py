@@ -15,6 +15,8 @@ import msbackpain
 
 from .virtuoso import GRAPH, Virtuoso
 
+pytestmark = pytest.mark.slow  # starts a real Virtuoso
+
 KG = msbackpain.KnowledgeGraph
 #: A cross product of the bundle with itself: ~37 million rows.
 CROSS = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f }"

@@ -12,6 +12,7 @@ import msbackpain
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_four_threads_asking_over_and_over_get_identical_results() -> None:
     kg = msbackpain.load("ontology/msbackpain.ttl")  # a fresh, uncached graph (bundle + a copy)
     expected = {
@@ -141,6 +142,7 @@ def test_timed_queries_from_a_threaded_process_never_hang(backend: str) -> None:
     assert done.stdout.split() == ["160", "0"]
 
 
+@pytest.mark.slow
 def test_a_query_timeout_in_a_threaded_process_kills_only_its_worker() -> None:
     kg = msbackpain.load(backend="oxigraph")
     stop = threading.Event()

@@ -26,6 +26,8 @@ from aiohttp import web
 from msbackpain._guardpool import GuardPool
 from msbackpain.gateway import GatewayConfig, run
 
+pytestmark = pytest.mark.slow  # starts gateways and scripted engines
+
 ROWS = {
     "head": {"vars": ["t"]},
     "results": {"bindings": [{"t": {"type": "uri", "value": f"http://e/{i}"}} for i in range(3)]},

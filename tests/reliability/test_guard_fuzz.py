@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph
+import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -166,6 +167,7 @@ def _rdflib_reading(graph: rdflib.Graph, text: str, names: tuple[str, ...]) -> R
     return ("SELECT", names, sorted(rows) if names else [])
 
 
+@pytest.mark.slow
 def test_what_the_guard_passes_both_engines_read_alike() -> None:
     listener = Listener()
     store, graph = pyoxigraph.Store(), rdflib.Graph()

@@ -52,6 +52,7 @@ def test_control_characters_survive_the_rdf_exports(
     assert labels == [ODD]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "suffix"), [("kgx-tsv", "tsv"), ("kgx-jsonl", "jsonl")])
 def test_control_characters_survive_kgx(
     odd: msbackpain.KnowledgeGraph, tmp_path: Path, fmt: str, suffix: str
@@ -217,6 +218,7 @@ kg.export(sys.argv[2])
 """
 
 
+@pytest.mark.slow
 def test_a_kgx_export_killed_between_its_renames_is_finished_whole(tmp_path: Path) -> None:
     extra = tmp_path / "extra.ttl"
     extra.write_text(

@@ -215,6 +215,7 @@ AT_THE_LIMIT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_queries_at_the_limits_run_on_the_engine_in_a_thread() -> None:
     done = subprocess.run(
         [sys.executable, "-c", AT_THE_LIMIT, str(MAX_PATTERN_ELEMENTS)],

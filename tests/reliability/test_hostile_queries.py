@@ -78,6 +78,7 @@ def test_three_thousand_deep_nesting_does_not_crash(kg: msbackpain.KnowledgeGrap
     assert len(kg.query(_nested(10))) == len(kg.backend)  # still usable
 
 
+@pytest.mark.slow
 def test_a_runaway_cross_product_times_out_and_the_graph_stays_usable(
     kg: msbackpain.KnowledgeGraph,
 ) -> None:

@@ -43,6 +43,7 @@ def test_malformed_turtle_fails_with_file_and_line(
     assert len(msbackpain.load().backend) == before  # the cached bundle is untouched
 
 
+@pytest.mark.slow
 def test_five_thousand_deep_blank_nodes_load_without_crashing(tmp_path: Path) -> None:
     path = tmp_path / "deep.ttl"
     path.write_text(
@@ -115,6 +116,7 @@ def test_urls_are_not_loaded(listener: Listener) -> None:
     assert listener.connections == 0
 
 
+@pytest.mark.slow
 @needs_java
 def test_owl_imports_of_a_loopback_url_is_never_fetched(tmp_path: Path, listener: Listener) -> None:
     path = tmp_path / "imports.ttl"

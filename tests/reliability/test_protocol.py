@@ -107,6 +107,7 @@ def _triggers(body: bytes) -> list[str]:
 # --- W3C protocol tests that apply to a read-only endpoint ------------------------------------
 
 
+@pytest.mark.slow
 def test_w3c_query_get(served: Served) -> None:
     path = f"/query?query={ASK_EMPTY}&{DATA0[1:]}"
     status, headers, body = _request(served, "GET", path)

@@ -30,6 +30,8 @@ from msbackpain.server import free_port
 
 from ._http import request
 
+pytestmark = pytest.mark.slow  # starts `msbackpain serve` and real engines
+
 SELECT = "PREFIX msbp: <https://w3id.org/msbackpain/> SELECT ?t WHERE { ?t msbp:triggers msbp:Spasticity }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: 990 KB: rdflib's parser needs minutes for it (40 KB of the same takes 3.6 s), unless the
