@@ -20,6 +20,7 @@ from importlib import import_module as _import_module
 
 from msbackpain.exceptions import (
     BackendError,
+    EdgeNotFound,
     EntityNotFound,
     ExportError,
     InconsistentOntologyError,
@@ -88,6 +89,7 @@ __version__ = "0.1.0"
 __all__ = [
     "IRI",
     "BackendError",
+    "EdgeNotFound",
     "Entity",
     "EntityNotFound",
     "Evidence",
