@@ -12,12 +12,12 @@ from msbackpain.guard import check_query
 from msbackpain.models import Entity, QueryResult
 
 if TYPE_CHECKING:
-    from msbackpain.knowledge import EntityRef, KnowledgeGraph
+    from msbackpain._core import EntityRef, GraphCore
 
 __all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "query", "run"]
 
 
-def run(kg: KnowledgeGraph, name: str, **params: EntityRef | BindingValue) -> QueryResult:
+def run(kg: GraphCore, name: str, **params: EntityRef | BindingValue) -> QueryResult:
     """Run the named query ``name`` with its parameters bound (:meth:`KnowledgeGraph.run`)."""
     query = queries.get_query(name)
     kinds = {p.name: p.kind for p in query.parameters}
@@ -41,7 +41,7 @@ def run(kg: KnowledgeGraph, name: str, **params: EntityRef | BindingValue) -> Qu
 
 
 def query(
-    kg: KnowledgeGraph,
+    kg: GraphCore,
     sparql: str,
     *,
     allow_network: bool = False,

@@ -15,7 +15,7 @@ from msbackpain.models import Entity, Xref
 from msbackpain.prefixes import compress, expand
 
 if TYPE_CHECKING:
-    from msbackpain.knowledge import KnowledgeGraph
+    from msbackpain._core import GraphCore
 
 __all__ = ["MAX_SEARCH_LENGTH", "EntityIndex", "entity_index", "normalize"]
 
@@ -276,6 +276,6 @@ def _score(entity: Entity, key: str, words: set[str]) -> tuple[float, float]:
     return score, 40.0 * ratio if ratio >= 0.75 else 0.0
 
 
-def entity_index(kg: KnowledgeGraph) -> EntityIndex:
+def entity_index(kg: GraphCore) -> EntityIndex:
     """Return the index of every entity of ``kg``, built once from its ``entities`` query."""
     return kg.memo.get(("lookup", "index"), lambda: EntityIndex.from_rows(kg.run("entities")))

@@ -11,7 +11,7 @@ from msbackpain.prefixes import compress
 from msbackpain.relations import edges, entity_for, relations_of, split
 
 if TYPE_CHECKING:
-    from msbackpain.knowledge import EntityRef, KnowledgeGraph
+    from msbackpain._core import EntityRef, GraphCore
 
 __all__ = ["CONFLICT_QUESTIONS", "GAP_RELATIONS", "answer", "gaps", "pain_types"]
 
@@ -24,7 +24,7 @@ GAP_RELATIONS = {
 CONFLICT_QUESTIONS = frozenset({"treatments_for", "cautions_for"})
 
 
-def pain_types(kg: KnowledgeGraph) -> tuple[Entity, ...]:
+def pain_types(kg: GraphCore) -> tuple[Entity, ...]:
     """Return the kinds of back pain people with MS experience, sorted by label (cached)."""
     return kg.memo.get(
         ("questions", "pain_types"),
@@ -32,7 +32,7 @@ def pain_types(kg: KnowledgeGraph) -> tuple[Entity, ...]:
     )
 
 
-def gaps(kg: KnowledgeGraph) -> tuple[KnowledgeGap, ...]:
+def gaps(kg: GraphCore) -> tuple[KnowledgeGap, ...]:
     """Return what the source leaves unstated: the lists missing from our copy (cached)."""
 
     def compute() -> tuple[KnowledgeGap, ...]:
@@ -49,7 +49,7 @@ def gaps(kg: KnowledgeGraph) -> tuple[KnowledgeGap, ...]:
     return kg.memo.get(("questions", "gaps"), compute)
 
 
-def answer(kg: KnowledgeGraph, name: str, ref: EntityRef, *, inferred: bool) -> RelationList:
+def answer(kg: GraphCore, name: str, ref: EntityRef, *, inferred: bool) -> RelationList:
     """Return the relations the named question ``name`` finds for ``ref``, with gaps (cached).
 
     ``treatments_for`` and ``cautions_for`` also carry the conflicts of the treatments named.
@@ -61,7 +61,7 @@ def answer(kg: KnowledgeGraph, name: str, ref: EntityRef, *, inferred: bool) -> 
     )
 
 
-def _answer(kg: KnowledgeGraph, name: str, entity: Entity, *, inferred: bool) -> RelationList:
+def _answer(kg: GraphCore, name: str, entity: Entity, *, inferred: bool) -> RelationList:
     param = queries.get_query(name).parameters[0].name
     relations = relations_of(kg, name, inferred=inferred, **{param: entity})
     involved = {entity.id} | {r.subject.id for r in relations} | {r.object.id for r in relations}

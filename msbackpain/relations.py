@@ -12,8 +12,8 @@ from msbackpain.models import Entity, Evidence, Relation
 from msbackpain.prefixes import expand
 
 if TYPE_CHECKING:
+    from msbackpain._core import EntityRef, GraphCore
     from msbackpain.backends.base import BindingValue
-    from msbackpain.knowledge import EntityRef, KnowledgeGraph
 
 __all__ = ["Key", "classes", "edge_keys", "edges", "entity_for", "properties", "relation"]
 
@@ -21,7 +21,7 @@ __all__ = ["Key", "classes", "edge_keys", "edges", "entity_for", "properties", "
 Key = tuple[str, str, str]
 
 
-def classes(kg: KnowledgeGraph) -> Mapping[str, Entity]:
+def classes(kg: GraphCore) -> Mapping[str, Entity]:
     """Return the ontology's classes as entities, keyed by CURIE (read-only, cached)."""
 
     def compute() -> Mapping[str, Entity]:
@@ -41,7 +41,7 @@ def classes(kg: KnowledgeGraph) -> Mapping[str, Entity]:
     return kg.memo.get(("relations", "classes"), compute)
 
 
-def properties(kg: KnowledgeGraph) -> Mapping[str, Mapping[str, str]]:
+def properties(kg: GraphCore) -> Mapping[str, Mapping[str, str]]:
     """Return ``{property CURIE: {"label", "definition", "inverse"}}`` (read-only, cached)."""
 
     def compute() -> Mapping[str, Mapping[str, str]]:
@@ -56,7 +56,7 @@ def properties(kg: KnowledgeGraph) -> Mapping[str, Mapping[str, str]]:
     return kg.memo.get(("relations", "properties"), compute)
 
 
-def entity_for(kg: KnowledgeGraph, curie: str | None) -> Entity:
+def entity_for(kg: GraphCore, curie: str | None) -> Entity:
     """Return the entity or class ``curie`` names, or a bare one named after its IRI."""
     if curie is None:
         msg = "a query returned an edge without an endpoint"
@@ -69,7 +69,7 @@ def entity_for(kg: KnowledgeGraph, curie: str | None) -> Entity:
     return Entity(id=curie, iri=iri, label=local or curie)
 
 
-def _asserted_evidence(kg: KnowledgeGraph) -> Mapping[Key, Evidence]:
+def _asserted_evidence(kg: GraphCore) -> Mapping[Key, Evidence]:
     def compute() -> Mapping[Key, Evidence]:
         paragraphs: dict[Key, set[str]] = {}
         first: dict[Key, Mapping[str, str | None]] = {}
@@ -87,7 +87,7 @@ def _asserted_evidence(kg: KnowledgeGraph) -> Mapping[Key, Evidence]:
     return kg.memo.get(("relations", "asserted-evidence"), compute)
 
 
-def support(kg: KnowledgeGraph) -> Mapping[Key, Support]:
+def support(kg: GraphCore) -> Mapping[Key, Support]:
     """Return how each inferred edge is held up: its rule, premises and review (cached)."""
 
     def compute() -> Mapping[Key, Support]:
@@ -113,7 +113,7 @@ def support(kg: KnowledgeGraph) -> Mapping[Key, Support]:
     return kg.memo.get(("relations", "support"), compute)
 
 
-def relation(kg: KnowledgeGraph, key: Key) -> Relation:
+def relation(kg: GraphCore, key: Key) -> Relation:
     """Return the edge ``key`` with its evidence and, if inferred, its support.
 
     Raises:
@@ -134,7 +134,7 @@ def relation(kg: KnowledgeGraph, key: Key) -> Relation:
     return Relation(subject, key[1], obj, found, True, held.rule, via, held.review)
 
 
-def edge_keys(kg: KnowledgeGraph) -> frozenset[Key]:
+def edge_keys(kg: GraphCore) -> frozenset[Key]:
     """Return the key of every edge between two entities (cached)."""
     return kg.memo.get(
         ("relations", "edge-keys"),
@@ -145,7 +145,7 @@ def edge_keys(kg: KnowledgeGraph) -> frozenset[Key]:
 
 
 def edges(
-    kg: KnowledgeGraph, *, inferred: bool = True, predicates: Collection[str] | None = None
+    kg: GraphCore, *, inferred: bool = True, predicates: Collection[str] | None = None
 ) -> tuple[Relation, ...]:
     """Return every edge, sorted by key, optionally only of ``predicates`` (cached)."""
     wanted = None if predicates is None else frozenset(predicates)
@@ -160,7 +160,7 @@ def edges(
 
 
 def relations_of(
-    kg: KnowledgeGraph, name: str, *, inferred: bool, **params: EntityRef | BindingValue
+    kg: GraphCore, name: str, *, inferred: bool, **params: EntityRef | BindingValue
 ) -> list[Relation]:
     """Return the edges the named query ``name`` answers, inferred ones only if not stated."""
     found: list[Relation] = []
