@@ -42,14 +42,14 @@ def test_relation_answers_are_immutable_tuples(kg: msbackpain.KnowledgeGraph, na
     assert isinstance(first, tuple) and isinstance(first, RelationList)
     for mutate in (
         lambda: first.append(first[0]),
-        lambda: first.clear(),
+        lambda: first.clear(),  # type: ignore[attr-defined]
         lambda: setattr(first, "gaps", ()),
         lambda: delattr(first, "conflicts"),
     ):
         with pytest.raises(AttributeError):
             mutate()
     with pytest.raises(TypeError):
-        first[0] = first[0]
+        first[0] = first[0]  # type: ignore[index]
     assert ask(subject) == before and ask(subject).gaps == first.gaps
 
 
@@ -59,7 +59,7 @@ def test_relation_list_keeps_its_api(kg: msbackpain.KnowledgeGraph) -> None:
     assert [g.paragraphs for g in answer.gaps] == [("P08", "P09")]
     full = kg.treatments_for("spasticity", inferred=False)
     assert full == list(full) and full == tuple(full) and full[0] is full[:1][0]
-    assert full != list(full)[:-1] + [full[0], full[0]]
+    assert full != [*list(full)[:-1], full[0], full[0]]
     assert repr(full).startswith("[Relation(") and full.to_dicts()[0] == full[0].to_dict()
     again = pickle.loads(pickle.dumps(full))  # noqa: S301 - our own object
     assert again == full and again.gaps == full.gaps and again.conflicts == full.conflicts
