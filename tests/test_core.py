@@ -41,7 +41,7 @@ def test_relation_answers_are_immutable_tuples(kg: msbackpain.KnowledgeGraph, na
     before = list(first)
     assert isinstance(first, tuple) and isinstance(first, RelationList)
     for mutate in (
-        lambda: first.append(first[0]),
+        lambda: first.append(first[0]),  # type: ignore[attr-defined]
         lambda: first.clear(),  # type: ignore[attr-defined]
         lambda: setattr(first, "gaps", ()),
         lambda: delattr(first, "conflicts"),
