@@ -6,7 +6,7 @@ store, and :class:`OxigraphServer` runs ``oxigraph serve-read-only`` on it, boun
 by default, with a per-query timeout. The engine is a child process in its own session that
 can be stopped and started again (:meth:`OxigraphServer.restart`), so a supervising gateway
 can sit in front of it. On Linux it runs under a seccomp filter that makes every outbound
-connection fail (:mod:`msbackpain._sandbox`), so a ``SERVICE`` that got past the guard
+connection fail (:mod:`msbackpain.serve._sandbox`), so a ``SERVICE`` that got past the guard
 still reaches nothing.
 
 Caution:
@@ -134,7 +134,7 @@ class OxigraphServer:
     ``timeout`` is the per-query limit in seconds (whole seconds, at least 1; ``None`` runs
     the engine without one: the gateway does, since it stops late queries itself).
     ``sandbox`` (the default) walls the engine off from the network where the system allows
-    (Linux; see :mod:`msbackpain._sandbox`). Use it as a context
+    (Linux; see :mod:`msbackpain.serve._sandbox`). Use it as a context
     manager, or call :meth:`start` and :meth:`stop`. The child runs in its
     own session (a Ctrl-C at the terminal reaches the parent, which decides what to forward)
     and writes its log to a temporary file whose tail explains a failed start.
@@ -199,7 +199,7 @@ class OxigraphServer:
         if self.timeout is not None:
             command += ["--timeout-s", f"{max(1, round(self.timeout))}"]
         if self.sandbox:
-            from msbackpain._sandbox import sandboxed
+            from msbackpain.serve._sandbox import sandboxed
 
             return sandboxed(command)
         return command
