@@ -5,12 +5,14 @@ grows fast with the size of the text: on the gateway's event loop a 48 KB query 
 client for 9.6 s. Here each check runs in a worker process
 (``python -m msbackpain.serve._guardpool``) that reads length-prefixed query texts on its
 stdin and writes one JSON verdict per text on its stdout. A check that outlives its
-deadline gets its worker killed (a parse cannot be interrupted otherwise) and a fresh worker started in its place; the other workers go on.
+deadline gets its worker killed (a parse cannot be interrupted otherwise) and a fresh
+worker started in its place; the other workers go on.
 
 Workers are split into lanes by the size of the text, so that a flood of large queries never
 makes a small one wait: by default one worker for texts up to 4 KiB and one for the rest.
 
-Nothing here is exposed to users; :mod:`msbackpain.serve.gateway` maps the outcomes to HTTP answers.
+Nothing here is exposed to users; :mod:`msbackpain.serve.gateway` maps the outcomes to HTTP
+answers.
 """
 
 from __future__ import annotations
