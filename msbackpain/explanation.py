@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from msbackpain._predicates import EXPLANATION_PREDICATES, JUSTIFICATION_PREDICATES
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.graph import shared_graph
-from msbackpain.models import Entity, Path, Relation, is_stated
+from msbackpain.models import Entity, Path, Relation
+from msbackpain.provenance import is_stated
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "guard",
         ),
     ),
-    ("types", ("models", "careplan", "_predicates")),
+    ("types", ("provenance", "models", "careplan", "_predicates")),
     ("backends", ("backends", "backends.*")),
     (
         "knowledge",
