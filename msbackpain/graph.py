@@ -86,7 +86,7 @@ def to_networkx(
             entity.id,
             label=entity.label,
             category=entity.categories[0] if entity.categories else None,
-            categories=list(entity.categories),
+            categories=entity.categories,
             definition=entity.definition or "",
             iri=entity.iri,
         )
@@ -141,7 +141,7 @@ def _add_edge(
                 entity.id,
                 label=entity.label,
                 category=None,
-                categories=[],
+                categories=(),
                 definition="",
                 iri=entity.iri,
             )

@@ -82,8 +82,11 @@ def test_networkx_copies_are_the_callers_and_the_shared_graph_is_frozen(
 ) -> None:
     mine = kg.to_networkx()
     edges = mine.number_of_edges()
+    mine.nodes["msbp:Spasticity"]["label"] = "changed"
+    assert isinstance(mine.nodes["msbp:Spasticity"]["categories"], tuple)
     mine.remove_node("msbp:Baclofen")
     assert "msbp:Baclofen" in kg.to_networkx() and kg.to_networkx().number_of_edges() == edges
+    assert kg.to_networkx().nodes["msbp:Spasticity"]["label"] == "spasticity"
     shared = graph.shared_graph(kg)
     assert nx.is_frozen(shared) and shared.number_of_edges() == edges
     with pytest.raises(nx.NetworkXError, match="Frozen graph"):
