@@ -78,6 +78,7 @@ check-generated:  ## Fail if any generated file is stale
 	$(PYTHON) tools/materialise.py --check
 	$(PYTHON) tools/build_index.py --check
 	$(PYTHON) tools/gen_ontology_docs.py --check
+	$(PYTHON) tools/gen_module_map.py --check
 	$(PYTHON) tools/gen_cookbook.py --check
 	$(PYTHON) tools/gen_notebook.py --check
 	$(PYTHON) tools/gen_prefix_map.py --check

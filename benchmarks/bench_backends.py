@@ -251,7 +251,7 @@ def _python_load(target: str, seconds: float, connections: int) -> dict[str, Any
 
 
 def _serve_cli(store: Path, timeout: float) -> tuple[subprocess.Popen[str], str]:
-    from msbackpain.server import free_port
+    from msbackpain.serve.server import free_port
 
     port = free_port()
     command = [sys.executable, "-m", "msbackpain", "serve", "--port", str(port)]
@@ -275,9 +275,9 @@ def bench_throughput(seconds: float, timeout: float = 1.0) -> dict[str, Any]:
 
     Every run gets a fresh server process, so that one failing run cannot spoil the next. The
     timeout is short because the Oxigraph 0.5 server keeps one thread per query for the whole
-    timeout (see msbackpain/server.py).
+    timeout (see msbackpain/serve/server.py).
     """
-    from msbackpain.server import OxigraphServer, free_port, oxigraph_executable
+    from msbackpain.serve.server import OxigraphServer, free_port, oxigraph_executable
 
     results: dict[str, Any] = {"raw, no timeout": {}, "raw": {}, "serve": {}}
     results.update(timeout=timeout, seconds=seconds)
@@ -316,7 +316,7 @@ def run(
     sys.path.insert(0, str(HERE))
     from generate_graph import generate
 
-    from msbackpain.server import OxigraphServer, build_store, free_port
+    from msbackpain.serve.server import OxigraphServer, build_store, free_port
 
     results: dict[str, Any] = {"sizes": {}}
     if reuse and checkpoint.exists():
@@ -453,7 +453,7 @@ def render(results: dict[str, Any], *, note: str) -> str:
         (
             "At the smallest sizes the oxigraph backend's extra ~10 ms is the first import of "
             "its own modules; the target applies at 10^6. The sparql column is "
-            "`msbackpain.server.build_store` (an on-disk store: each file is validated, then "
+            "`msbackpain.serve.server.build_store` (an on-disk store: each file is validated, then "
             "bulk-loaded) and the peak memory of the server process."
         ),
         "",

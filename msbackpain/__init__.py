@@ -7,10 +7,21 @@ Load the graph, look entities up, ask the named questions, or run your own SPARQ
     >>> [r.subject.label for r in kg.treatments_for("spasticity", inferred=False)]
     ['muscle relaxant']
 
+The public names (``msbackpain.__all__``; each is imported on first use):
+
+* loading and asking: ``load``, ``KnowledgeGraph``, ``queries``, ``IRI``
+* result types: ``Entity``, ``Xref``, ``Evidence``, ``Relation``, ``RelationList``,
+  ``KnowledgeGap``, ``Path``, ``CarePlan``, ``Handout``, ``QueryResult``
+* errors: ``MsBackPainError``, ``OntologyLoadError``, ``EntityNotFound``, ``EdgeNotFound``,
+  ``QueryError``, ``UnknownQueryError``, ``QueryParameterError``, ``QueryTimeoutError``,
+  ``ResultTooLargeError``, ``BackendError``, ``UnknownBackendError``, ``MissingExtraError``,
+  ``ReasonerError``, ``InconsistentOntologyError``, ``ExportError``
+* warnings: ``MsBackPainWarning``
+
 Caution:
     Only names reachable from the top-level package, and the submodules ``queries``,
-    ``graph``, ``reasoning``, ``viz``, ``server`` and ``export``, are public and stable under
-    Semantic Versioning.
+    ``graph``, ``reasoning``, ``viz``, ``serve.server`` (also ``server``) and ``export``,
+    are public and stable under Semantic Versioning.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from importlib import import_module as _import_module
 
 from msbackpain.exceptions import (
     BackendError,
+    EdgeNotFound,
     EntityNotFound,
     ExportError,
     InconsistentOntologyError,
@@ -39,6 +51,7 @@ from msbackpain.exceptions import (
 if _typing.TYPE_CHECKING:
     from msbackpain import queries
     from msbackpain.backends.base import IRI
+    from msbackpain.careplan import CarePlan
     from msbackpain.handout import Handout
     from msbackpain.knowledge import KnowledgeGraph
     from msbackpain.loading import load
@@ -46,6 +59,7 @@ if _typing.TYPE_CHECKING:
         Entity,
         Evidence,
         KnowledgeGap,
+        Path,
         QueryResult,
         Relation,
         RelationList,
@@ -56,12 +70,22 @@ if _typing.TYPE_CHECKING:
 #: ``import msbackpain`` stays cheap: nothing here parses, and no engine is imported.
 _LAZY = {
     "IRI": "msbackpain.backends.base",
+    "CarePlan": "msbackpain.careplan",
     "Handout": "msbackpain.handout",
     "KnowledgeGraph": "msbackpain.knowledge",
     "load": "msbackpain.loading",
     "queries": "msbackpain.queries",
     **dict.fromkeys(
-        ("Entity", "Evidence", "KnowledgeGap", "QueryResult", "Relation", "RelationList", "Xref"),
+        (
+            "Entity",
+            "Evidence",
+            "KnowledgeGap",
+            "Path",
+            "QueryResult",
+            "Relation",
+            "RelationList",
+            "Xref",
+        ),
         "msbackpain.models",
     ),
 }
@@ -88,6 +112,8 @@ __version__ = "0.1.0"
 __all__ = [
     "IRI",
     "BackendError",
+    "CarePlan",
+    "EdgeNotFound",
     "Entity",
     "EntityNotFound",
     "Evidence",
@@ -100,6 +126,7 @@ __all__ = [
     "MsBackPainError",
     "MsBackPainWarning",
     "OntologyLoadError",
+    "Path",
     "QueryError",
     "QueryParameterError",
     "QueryResult",

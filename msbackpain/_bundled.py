@@ -13,13 +13,44 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from threading import Lock
-from typing import Any
+from typing import Any, TypeVar
 
+from msbackpain._memo import Memo
 from msbackpain._precompiled import NO_PARAMETER, Precompiled
 from msbackpain.backends.base import Backend
 from msbackpain.knowledge import KnowledgeGraph
 
 __all__ = ["BundledGraph"]
+
+T = TypeVar("T")
+
+
+class _PrecompiledMemo(Memo):
+    """A memo that finds the named queries' answers in the precompiled index first."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Precompiled) -> None:
+        super().__init__()
+        self._index = index
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        try:  # the warm path, as fast as the parent's
+            value: T = self._values[key]
+        except KeyError:
+            pass
+        else:
+            return value
+        # A named query's key is ("run", name, ((parameter, kind, value), ...)).
+        if key[0] == "run":
+            found = None
+            if key[2] == ():
+                found = self._index.result(key[1], NO_PARAMETER)
+            elif len(key[2]) == 1 and key[2][0][1] == "IRI":
+                found = self._index.result(key[1], key[2][0][2])
+            if found is not None:
+                return self.store(key, found)  # type: ignore[return-value]
+        return self.store(key, compute())
 
 
 class BundledGraph(KnowledgeGraph):
@@ -45,7 +76,7 @@ class BundledGraph(KnowledgeGraph):
         self._name, self._build, self._index = name, build, index
         self._store: Backend | None = None
         self._store_lock = Lock()
-        super().__init__(None, sources=sources)  # type: ignore[arg-type]
+        super().__init__(None, sources=sources, memo=_PrecompiledMemo(index))  # type: ignore[arg-type]
 
     @property
     def _backend(self) -> Backend:
@@ -66,22 +97,6 @@ class BundledGraph(KnowledgeGraph):
     def built(self) -> bool:
         """Whether the store has been built (something needed more than the index)."""
         return self._store is not None
-
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
-        try:  # the warm path, as fast as the parent's
-            return self._memo[key]
-        except KeyError:
-            pass
-        # A named query's key is ("run", name, ((parameter, kind, value), ...)).
-        if key[0] == "run":
-            found = None
-            if key[2] == ():
-                found = self._index.result(key[1], NO_PARAMETER)
-            elif len(key[2]) == 1 and key[2][0][1] == "IRI":
-                found = self._index.result(key[1], key[2][0][2])
-            if found is not None:
-                return super()._cached(key, lambda: found)
-        return super()._cached(key, compute)
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph backend={self._name!r} triples={self._index.triples}>"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from msbackpain.models import JSON, Entity, Evidence, KnowledgeGap, Relation, citation
+from msbackpain.models import JSON, Entity, Evidence, KnowledgeGap, Relation
+from msbackpain.provenance import citation
 
 __all__ = ["Advice", "CarePlan", "Conflict", "Recommendation", "TriggerAdvice"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
+from msbackpain._predicates import TREATMENT_PREDICATES
 from msbackpain.careplan import Conflict
-from msbackpain.graph import TREATMENT_PREDICATES
 from msbackpain.models import Entity, KnowledgeGap, Relation
 
 __all__ = [

@@ -6,6 +6,7 @@ exception, so that generic handlers (``except KeyError``, ``except ValueError``)
     * MsBackPainError
       x OntologyLoadError            (also OSError)
       x EntityNotFound               (also KeyError)
+      x EdgeNotFound                 (also KeyError)
       x QueryError                   (also ValueError)
         + UnknownQueryError          (also KeyError)
         + QueryParameterError
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "BackendError",
+    "EdgeNotFound",
     "EntityNotFound",
     "ExportError",
     "InconsistentOntologyError",
@@ -79,6 +81,13 @@ class EntityNotFound(MsBackPainError, KeyError):  # noqa: N818 - the name is the
 
     def __str__(self) -> str:
         return _with_suggestions(f"no entity matches {self.query!r}", self.suggestions)
+
+
+class EdgeNotFound(MsBackPainError, KeyError):  # noqa: N818 - named like EntityNotFound
+    """The graph has no edge ``(subject, predicate, object)`` with these ids."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class QueryError(MsBackPainError, ValueError):

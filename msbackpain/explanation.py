@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from itertools import pairwise
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from msbackpain._predicates import EXPLANATION_PREDICATES, JUSTIFICATION_PREDICATES
 from msbackpain.exceptions import QueryParameterError
-from msbackpain.graph import EXPLANATION_PREDICATES, JUSTIFICATION_PREDICATES
-from msbackpain.models import Path, Relation, is_stated
+from msbackpain.graph import shared_graph
+from msbackpain.models import Entity, Path, Relation
+from msbackpain.provenance import is_stated
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -49,6 +52,19 @@ def path_graphs(
     return stated, full, best
 
 
+def _path_graphs(
+    kg: KnowledgeGraph, predicates: frozenset[str]
+) -> tuple[nx.DiGraph, nx.DiGraph, Mapping[Hop, Relation]]:
+    # The digraphs of the graph with inverses, built once per predicate set.
+    import networkx as nx
+
+    def compute() -> tuple[nx.DiGraph, nx.DiGraph, Mapping[Hop, Relation]]:
+        stated, full, best = path_graphs(shared_graph(kg, inverses=True), predicates)
+        return nx.freeze(stated), nx.freeze(full), MappingProxyType(best)
+
+    return kg.memo.get(("explanation", "path-graphs", tuple(sorted(predicates))), compute)
+
+
 def is_reason(relation: Relation) -> bool:
     """True for an edge that gives a reason: a justification predicate read forwards.
 
@@ -80,7 +96,7 @@ def explain(
     limit: int = 10,
     inferred: bool = True,
     predicates: Collection[str] | None = None,
-) -> list[Path]:
+) -> tuple[Path, ...]:
     """Return up to ``limit`` paths from ``source`` to ``target``, best first.
 
     Paths walk causation, kinds (subtype, drug class, component), treatment and trigger
@@ -106,14 +122,30 @@ def explain(
         >>> best.justification
         True
     """
+    start, end = kg.entity(source), kg.entity(target)
+    allowed = EXPLANATION_PREDICATES if predicates is None else frozenset(predicates)
+    key = ("explanation", start.id, end.id, max_length, limit, inferred, tuple(sorted(allowed)))
+    return kg.memo.get(
+        key, lambda: _explain(kg, start, end, max_length, limit, inferred=inferred, allowed=allowed)
+    )
+
+
+def _explain(
+    kg: KnowledgeGraph,
+    start: Entity,
+    end: Entity,
+    max_length: int,
+    limit: int,
+    *,
+    inferred: bool,
+    allowed: frozenset[str],
+) -> tuple[Path, ...]:
     import networkx as nx
 
-    start, end = kg.entity(source), kg.entity(target)
     if start.id == end.id:
         msg = f"explain needs two different entities; both name {start.label!r}"
         raise QueryParameterError(msg)
-    allowed = EXPLANATION_PREDICATES if predicates is None else frozenset(predicates)
-    stated, full, best = kg.path_graphs(allowed)
+    stated, full, best = _path_graphs(kg, allowed)
     digraphs = [stated, full] if inferred else [stated]
     reason = {hop: is_reason(relation) for hop, relation in best.items()}
     # Reasons-only digraphs first, so that justifications are found whatever the limit.
@@ -132,4 +164,4 @@ def explain(
                 found[key] = Path(relations, all(is_reason(r) for r in relations))
         if len(found) >= limit:
             break
-    return sorted(found.values(), key=_rank)[:limit]
+    return tuple(sorted(found.values(), key=_rank)[:limit])

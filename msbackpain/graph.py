@@ -15,9 +15,15 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Literal
 
+from msbackpain._predicates import (
+    CAUSAL_PREDICATES,
+    EXPLANATION_PREDICATES,
+    JUSTIFICATION_PREDICATES,
+    TREATMENT_PREDICATES,
+)
 from msbackpain.exceptions import EntityNotFound
 from msbackpain.models import Evidence, Relation
 
@@ -37,57 +43,11 @@ __all__ = [
     "edge_relations",
     "neighbourhood",
     "paths_between",
+    "shared_graph",
     "to_networkx",
     "upstream_causes",
 ]
 
-CAUSAL_PREDICATES = frozenset({"msbp:causes", "msbp:contributesTo", "msbp:predisposesTo"})
-"""Predicates along which one thing leads to another."""
-TREATMENT_PREDICATES = frozenset(
-    {"msbp:treats", "msbp:alleviates", "msbp:prevents", "msbp:indicatedFor"}
-)
-"""Predicates that link a treatment to the condition it addresses."""
-EXPLANATION_PREDICATES = frozenset(
-    {
-        *CAUSAL_PREDICATES,
-        *TREATMENT_PREDICATES,
-        "msbp:causedBy",
-        "msbp:hasContributingFactor",
-        "msbp:treatedBy",
-        "msbp:preventedBy",
-        "msbp:subtypeOf",
-        "msbp:hasSubtype",
-        "msbp:memberOfDrugClass",
-        "msbp:hasMemberDrug",
-        "msbp:hasComponent",
-        "msbp:componentOf",
-        "msbp:triggers",
-        "msbp:triggeredBy",
-        "msbp:involvesFactor",
-        "msbp:factorInvolvedIn",
-        "msbp:mayAggravate",
-        "msbp:counteracts",
-        "msbp:counteractedBy",
-        "msbp:affects",
-    }
-)
-"""Predicates an explanation may walk: causation, kinds, treatment, triggers and their inverses."""
-JUSTIFICATION_PREDICATES = frozenset(
-    {
-        *CAUSAL_PREDICATES,
-        *TREATMENT_PREDICATES,
-        "msbp:triggers",
-        "msbp:involvesFactor",
-        "msbp:mayAggravate",
-        "msbp:memberOfDrugClass",
-        "msbp:subtypeOf",
-    }
-)
-"""Predicates that give a reason, read forwards: what treats or eases what, what causes what, what
-brings on a pain, which factor a treatment involves (and so what it may aggravate), which class
-a drug belongs to and which kind a thing is. A path made only of these is a justification; any
-other path merely connects its ends.
-"""
 _RULE_INVERSE = "msbp:ruleInverse"
 _HIDDEN_CATEGORIES = frozenset({"msbp:InferenceRule"})
 
@@ -126,7 +86,7 @@ def to_networkx(
             entity.id,
             label=entity.label,
             category=entity.categories[0] if entity.categories else None,
-            categories=list(entity.categories),
+            categories=entity.categories,
             definition=entity.definition or "",
             iri=entity.iri,
         )
@@ -148,8 +108,32 @@ def to_networkx(
     return graph
 
 
+def shared_graph(
+    kg: KnowledgeGraph, *, inferred: bool = True, inverses: bool = False
+) -> nx.MultiDiGraph:
+    """Return the graph's cached networkx picture, frozen: adding or removing raises.
+
+    The pictures, explanations and care plans of one graph share it; :func:`to_networkx`
+    (``kg.to_networkx()``) hands the caller a copy of it to change at will.
+
+    Examples:
+        >>> import msbackpain
+        >>> G = shared_graph(msbackpain.load())
+        >>> G.add_node("msbp:Mine")
+        Traceback (most recent call last):
+        ...
+        networkx.exception.NetworkXError: Frozen graph can't be modified
+    """
+    import networkx as nx
+
+    return kg.memo.get(
+        ("graph", inferred, inverses),
+        lambda: nx.freeze(to_networkx(kg, inferred=inferred, inverses=inverses)),
+    )
+
+
 def _add_edge(
-    graph: nx.MultiDiGraph, relation: Relation, properties: dict[str, dict[str, str]]
+    graph: nx.MultiDiGraph, relation: Relation, properties: Mapping[str, Mapping[str, str]]
 ) -> None:
     for entity in (relation.subject, relation.object):
         if entity.id not in graph:
@@ -157,7 +141,7 @@ def _add_edge(
                 entity.id,
                 label=entity.label,
                 category=None,
-                categories=[],
+                categories=(),
                 definition="",
                 iri=entity.iri,
             )

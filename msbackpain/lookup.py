@@ -7,12 +7,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from msbackpain.exceptions import EntityNotFound, QueryError
 from msbackpain.models import Entity, Xref
 from msbackpain.prefixes import compress, expand
 
-__all__ = ["MAX_SEARCH_LENGTH", "EntityIndex", "normalize"]
+if TYPE_CHECKING:
+    from msbackpain._core import GraphCore
+
+__all__ = ["MAX_SEARCH_LENGTH", "EntityIndex", "entity_index", "normalize"]
 
 #: Characters a search text may have: fuzzy matching costs grow with its length (40,000
 #: characters took 9 s), and no name in the graph is longer than a line.
@@ -73,7 +78,7 @@ class EntityIndex:
     """
 
     def __init__(self, entities: Mapping[str, Entity]) -> None:
-        self.entities: dict[str, Entity] = dict(sorted(entities.items()))
+        self.entities: Mapping[str, Entity] = MappingProxyType(dict(sorted(entities.items())))
         self._keys: dict[str, list[_Hit]] = defaultdict(list)
         self._by_iri: dict[str, str] = {}
         for entity in self.entities.values():
@@ -207,7 +212,7 @@ class EntityIndex:
                 seen.append(self.entities[entity_id].label)
         return seen
 
-    def search(self, text: str, *, limit: int = 10) -> list[Entity]:
+    def search(self, text: str, *, limit: int = 10) -> tuple[Entity, ...]:
         """Return entities ranked by how well their label, synonyms and definition match.
 
         Exact name matches come first, then names that start with or contain the text, then
@@ -231,7 +236,7 @@ class EntityIndex:
         key = normalize(text)
         words = set(_WORD.findall(text.casefold()))
         if not key:
-            return []
+            return ()
         close = {entity_id: rank for rank, entity_id in enumerate(self._close(key, limit))}
         scores = {entity.id: _score(entity, key, words) for entity in self.entities.values()}
         # Typos are forgiven only when no name holds the text itself; then what suggest()
@@ -246,7 +251,7 @@ class EntityIndex:
             if score > 0:
                 scored.append((-score, entity.label.casefold(), entity))
         scored.sort(key=lambda t: (t[0], t[1]))
-        return [entity for _, _, entity in scored[:limit]]
+        return tuple(entity for _, _, entity in scored[:limit])
 
 
 def _score(entity: Entity, key: str, words: set[str]) -> tuple[float, float]:
@@ -269,3 +274,8 @@ def _score(entity: Entity, key: str, words: set[str]) -> tuple[float, float]:
         0.0,
     )
     return score, 40.0 * ratio if ratio >= 0.75 else 0.0
+
+
+def entity_index(kg: GraphCore) -> EntityIndex:
+    """Return the index of every entity of ``kg``, built once from its ``entities`` query."""
+    return kg.memo.get(("lookup", "index"), lambda: EntityIndex.from_rows(kg.run("entities")))

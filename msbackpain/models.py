@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
+
+from msbackpain.provenance import is_stated
 
 if TYPE_CHECKING:
     import pandas
@@ -20,8 +22,6 @@ __all__ = [
     "Relation",
     "RelationList",
     "Xref",
-    "citation",
-    "is_stated",
 ]
 
 MatchType = Literal["exact", "close", "broad", "narrow"]
@@ -200,28 +200,66 @@ class KnowledgeGap:
         }
 
 
-class RelationList(list[Relation]):
-    """A list of :class:`Relation` that also carries the knowledge gaps and conflicts behind it.
+class RelationList(tuple[Relation, ...]):
+    """A tuple of :class:`Relation` that also carries the knowledge gaps and conflicts behind it.
 
     When the source meant to answer a question but its list is missing (for example the
-    triggers of neuropathic pain), ``gaps`` says so: an empty list with gaps means "not
+    triggers of neuropathic pain), ``gaps`` says so: an empty answer with gaps means "not
     stated in the source", not "none". ``conflicts`` are the treatments in the answer (or the
     treatment asked about) that involve a factor which brings on a pain type (see
     :class:`Conflict`): an answer that names a treatment always names its conflicts too.
+
+    It is immutable, as every cached answer is: it indexes, iterates and compares like a
+    tuple (and equals a list of the same relations), and its attributes cannot be set.
+
+    Examples:
+        >>> answer = RelationList((), gaps=())
+        >>> answer == (), answer == [], len(answer), answer.gaps
+        (True, True, 0, ())
+        >>> answer.gaps = ()
+        Traceback (most recent call last):
+        ...
+        AttributeError: RelationList is immutable
     """
 
     gaps: tuple[KnowledgeGap, ...]
     conflicts: tuple[Conflict, ...]
 
-    def __init__(
-        self,
-        relations: Sequence[Relation] = (),
+    def __new__(
+        cls,
+        relations: Iterable[Relation] = (),
         gaps: Sequence[KnowledgeGap] = (),
         conflicts: Sequence[Conflict] = (),
-    ) -> None:
-        super().__init__(relations)
-        self.gaps = tuple(gaps)
-        self.conflicts = tuple(conflicts)
+    ) -> Self:
+        """Make the answer ``relations`` with the ``gaps`` and ``conflicts`` behind it."""
+        self = super().__new__(cls, relations)
+        object.__setattr__(self, "gaps", tuple(gaps))
+        object.__setattr__(self, "conflicts", tuple(conflicts))
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = "RelationList is immutable"
+        raise AttributeError(msg)
+
+    def __delattr__(self, name: str) -> None:
+        msg = "RelationList is immutable"
+        raise AttributeError(msg)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[type[RelationList], tuple[Any, ...]]:
+        return (RelationList, (tuple(self), self.gaps, self.conflicts))
 
     def to_dicts(self) -> list[JSON]:
         """Return the relations as JSON-ready dictionaries."""
@@ -346,39 +384,3 @@ class Path:
             "inferred_steps": self.inferred_steps,
             "relations": [r.to_dict() for r in self],
         }
-
-
-def is_stated(relation: Relation) -> bool:
-    """True for an asserted edge, or an asserted edge read backwards through its inverse."""
-    if not relation.inferred:
-        return True
-    return (
-        relation.rule == "msbp:ruleInverse" and bool(relation.via) and not relation.via[0].inferred
-    )
-
-
-def citation(relation: Relation) -> str:
-    """Say where an edge comes from: ``stated in P..``, or ``inferred from P.. and P..``.
-
-    A stated edge (asserted, or read backwards through its inverse) cites its own paragraphs.
-    An inferred edge names the paragraphs of each premise separately, because no single
-    paragraph says what the reasoner concluded.
-
-    Examples:
-        >>> import msbackpain
-        >>> kg = msbackpain.load()
-        >>> citation(kg.relation(("msbp:Heat", "msbp:triggers", "msbp:LhermittesSign")))
-        'stated in P12,P13'
-        >>> citation(kg.relation(("msbp:Baclofen", "msbp:memberOfDrugClass",
-        ...                       "msbp:MuscleRelaxants")))
-        'stated in P29'
-    """
-    if is_stated(relation):
-        evidence = relation.evidence
-        if relation.inferred and relation.via:
-            evidence = relation.via[0].evidence
-        cited = ",".join(evidence.paragraphs) if evidence else ""
-        return f"stated in {cited}" if cited else "stated (no paragraph cited)"
-    premises = [",".join(v.evidence.paragraphs) for v in relation.via if v.evidence]
-    named = [p for p in dict.fromkeys(premises) if p]
-    return "inferred from " + " and ".join(named) if named else "inferred"

@@ -116,6 +116,11 @@ def plan(kg: KnowledgeGraph, pain_types: Iterable[EntityRef], *, inferred: bool 
         ("conflicts cannot be fully checked: the source's list of neuropathic pain triggers is \
 lost (P08, P09)",)
     """
+    pains = tuple(kg.entity(p).id for p in pain_types)
+    return kg.memo.get(("planning", pains, inferred), lambda: _plan(kg, pains, inferred=inferred))
+
+
+def _plan(kg: KnowledgeGraph, pain_types: tuple[str, ...], *, inferred: bool) -> CarePlan:
     pains = _pains(kg, pain_types)
     pain_ids = {p.id for p in pains}
     gaps: dict[str, KnowledgeGap] = {

@@ -60,6 +60,10 @@ _RULE = URIRef(MSBP + "rule")
 class ReasoningReport:
     """The outcome of :func:`reason`: consistency, new facts, and how long it took.
 
+    ``consistent`` is true on every report: an inconsistent graph has no report, because
+    :func:`reason` raises :class:`~msbackpain.InconsistentOntologyError` instead, naming the
+    clash (as the docs promise). The field stays so that the JSON of a report says so.
+
     ``inferred_edges`` and ``inferred_types`` are :class:`~msbackpain.Relation` objects
     (types use the predicate ``rdf:type``) marked ``inferred`` with their rule and ``via``.
     ``unsupported`` lists facts the engine reported but no axiom of the ontology derives;
@@ -320,7 +324,7 @@ def reason(
         )
     report = ReasoningReport(
         engine,
-        True,
+        True,  # infer() raised InconsistentOntologyError for an inconsistent graph
         inferences.seconds,
         edges,
         types,

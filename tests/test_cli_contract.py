@@ -190,7 +190,7 @@ def test_oxigraph_backend_gives_the_same_answers() -> None:
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from msbackpain.server import OxigraphServer, build_store, free_port
+    from msbackpain.serve.server import OxigraphServer, build_store, free_port
 
     store = build_store(tmp_path_factory.mktemp("endpoint") / "kg")
     server = OxigraphServer(store, port=free_port(), timeout=10)
@@ -216,7 +216,7 @@ def test_endpoint_cannot_be_combined_with_source_or_backend(endpoint: str) -> No
 
 
 def test_unreachable_endpoint_is_one_line() -> None:
-    from msbackpain.server import free_port
+    from msbackpain.serve.server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     code, out, err = invoke("pain-types", "--endpoint", url)

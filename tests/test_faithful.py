@@ -7,6 +7,7 @@ the source naming nothing, and a knowledge gap is the source's list being lost.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ PAINS = (
 )
 
 
-def _ids(relations: list[msbackpain.Relation], side: str) -> set[str]:
+def _ids(relations: Sequence[msbackpain.Relation], side: str) -> set[str]:
     return {getattr(r, side).id.partition(":")[2] for r in relations}
 
 

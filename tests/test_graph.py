@@ -146,7 +146,7 @@ def test_explain_same_entity_is_a_clear_error(kg: msbackpain.KnowledgeGraph) -> 
 
 
 def test_explain_without_a_path_and_with_unknown_entities(kg: msbackpain.KnowledgeGraph) -> None:
-    assert kg.explain("vision", "tight clothing") == []
-    assert kg.explain("baclofen", "back pain", max_length=2, inferred=False) == []
+    assert kg.explain("vision", "tight clothing") == ()
+    assert kg.explain("baclofen", "back pain", max_length=2, inferred=False) == ()
     with pytest.raises(msbackpain.EntityNotFound):
         kg.explain("baclofen", "no such thing")

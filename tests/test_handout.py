@@ -15,7 +15,7 @@ import msbackpain
 from msbackpain.cli import main
 from msbackpain.handout import Handout, Sentence
 from msbackpain.handout import _templates as templates
-from msbackpain.models import is_stated
+from msbackpain.provenance import is_stated
 
 DATA = Path(__file__).parent / "data"
 TEMPLATES = Path(templates.__file__).read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import pytest
 
 import msbackpain
 from conftest import labels, needs_java
+from msbackpain import relations
 
 
 def test_drug_class_inheritance(kg: msbackpain.KnowledgeGraph) -> None:
@@ -69,7 +70,7 @@ def test_conflict_relation_is_inferred_by_the_reasoner(kg: msbackpain.KnowledgeG
 def test_defined_classes_are_classified(kg: msbackpain.KnowledgeGraph) -> None:
     members = {
         (r.subject.id, r.object.id)
-        for r in (kg.relation(k) for k in kg._support() if k[1] == "rdf:type")
+        for r in (kg.relation(k) for k in relations.support(kg) if k[1] == "rdf:type")
     }
     triggers = sorted(s for s, c in members if c == "msbp:Trigger")
     assert triggers == [

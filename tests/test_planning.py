@@ -14,8 +14,8 @@ import pytest
 import msbackpain
 from conftest import cited
 from msbackpain.careplan import CarePlan
-from msbackpain.models import citation
 from msbackpain.planning import plannable
+from msbackpain.provenance import citation
 
 NEUROPATHIC_LOST = "the source's list of neuropathic pain triggers is lost (P08, P09)"
 

@@ -1,4 +1,4 @@
-"""`msbackpain serve` and msbackpain.server: the real Oxigraph server, started and stopped by PID.
+"""`msbackpain serve` and msbackpain.serve.server: the real Oxigraph server, started and stopped by PID.
 
 The CLI runs as a real child process (signals, exit codes, output); each server gets a free
 loopback port.
@@ -19,7 +19,7 @@ import pytest
 
 import msbackpain
 from msbackpain._install import install_command
-from msbackpain.server import OxigraphServer, build_store, free_port, oxigraph_executable
+from msbackpain.serve.server import OxigraphServer, build_store, free_port, oxigraph_executable
 
 pytestmark = pytest.mark.slow  # starts real Oxigraph servers
 
@@ -297,7 +297,7 @@ def _service_through(server: OxigraphServer, port: int) -> int:
 @pytest.mark.skipif(sys.platform != "linux", reason="the seccomp wall is Linux-only")
 def test_the_engine_cannot_connect_anywhere_even_with_a_service_query(store: Path) -> None:
     from conftest import Listener
-    from msbackpain._sandbox import available
+    from msbackpain.serve._sandbox import available
 
     assert available()
     listener = Listener()
@@ -324,7 +324,7 @@ def test_the_wall_needs_no_privileges(store: Path) -> None:
     import tempfile
 
     from conftest import Listener
-    from msbackpain._sandbox import sandboxed
+    from msbackpain.serve._sandbox import sandboxed
 
     folder = tempfile.TemporaryDirectory(prefix="msbackpain-nobody-")  # outside root's 0700 dirs
     shared = Path(folder.name)
@@ -367,7 +367,7 @@ def test_the_wall_needs_no_privileges(store: Path) -> None:
 def test_the_private_address_is_loopback() -> None:
     import ipaddress
 
-    from msbackpain.server import private_address
+    from msbackpain.serve.server import private_address
 
     addresses = {private_address() for _ in range(20)}
     assert all(ipaddress.ip_address(a).is_loopback for a in addresses)

@@ -31,8 +31,8 @@ DOCUMENTED_MODULES = (
     "msbackpain.validation",
     "msbackpain.viz",
     "msbackpain.export",
-    "msbackpain.server",
-    "msbackpain.gateway",
+    "msbackpain.serve.server",
+    "msbackpain.serve.gateway",
     "msbackpain.backends.base",
 )
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 import click
 
 from msbackpain.careplan import Advice, CarePlan, Recommendation
-from msbackpain.models import Entity, Path, Relation, citation
+from msbackpain.models import Entity, Path, Relation
+from msbackpain.provenance import citation
 
 __all__ = ["echo_paths", "echo_plan", "reason_line"]
 

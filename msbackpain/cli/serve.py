@@ -61,7 +61,7 @@ class ProgressBars:
 
 
 def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from msbackpain._listen import check_origin
+    from msbackpain.serve._listen import check_origin
 
     try:
         return None if value is None else check_origin(value)
@@ -70,7 +70,7 @@ def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 
 
 def _hosts(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from msbackpain._listen import check_host_name
+    from msbackpain.serve._listen import check_host_name
 
     try:
         return tuple(check_host_name(name) for name in value)
@@ -184,7 +184,7 @@ def serve(
       msbackpain serve --host 0.0.0.0 --allow-host kg.example.org   # behind a proxy
       msbackpain serve --allow-origin https://notebook.example.org
     """
-    from msbackpain.server import (
+    from msbackpain.serve.server import (
         OxigraphServer,
         build_store,
         free_port,
@@ -194,7 +194,7 @@ def serve(
 
     executable = oxigraph_executable()  # fail before any work if the server is missing
     if not direct:
-        from msbackpain.gateway import require_server_extra
+        from msbackpain.serve.gateway import require_server_extra
 
         require_server_extra()
     if not _is_loopback(host):
@@ -227,7 +227,7 @@ def serve(
             )
             _run_direct(engine, timeout)
         else:
-            from msbackpain.gateway import GatewayConfig
+            from msbackpain.serve.gateway import GatewayConfig
 
             def new_engine() -> OxigraphServer:
                 address = private_address()
@@ -298,8 +298,8 @@ def _connection_limit(wanted: int) -> int:
 def _run_gateway(engine: Callable[[], Any], config: Any, host: str, port: int) -> None:
     import asyncio
 
-    from msbackpain._engines import EnginePool
-    from msbackpain.gateway import serve_forever
+    from msbackpain.serve._engines import EnginePool
+    from msbackpain.serve.gateway import serve_forever
 
     async def main() -> int:
         stop = asyncio.Event()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.handout._model import Source
-from msbackpain.models import Entity, KnowledgeGap, Relation, is_stated
+from msbackpain.models import Entity, KnowledgeGap, Relation
+from msbackpain.provenance import is_stated
 
 if TYPE_CHECKING:
     from msbackpain.knowledge import EntityRef, KnowledgeGraph

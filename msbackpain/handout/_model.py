@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from msbackpain.models import Entity, Relation, is_stated
+from msbackpain.models import Entity, Relation
+from msbackpain.provenance import is_stated
 
 __all__ = ["Block", "Handout", "Item", "PainSection", "Paper", "Sentence", "SentenceKind", "Source"]
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from msbackpain.handout._facts import Conflict, PainFacts, Treatment, modality
 from msbackpain.handout._model import Block, Item, PainSection, Sentence, SentenceKind
-from msbackpain.models import Entity, KnowledgeGap, Relation, is_stated
+from msbackpain.models import Entity, KnowledgeGap, Relation
+from msbackpain.provenance import is_stated
 
 __all__ = ["Glossary", "notice", "section"]
 

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from msbackpain.graph import TREATMENT_PREDICATES
+from msbackpain._predicates import TREATMENT_PREDICATES
 from msbackpain.models import Relation
 from msbackpain.viz._layout import Layout, layered, node_group
 from msbackpain.viz._output import write_atomic

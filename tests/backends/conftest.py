@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import msbackpain
-from msbackpain.server import OxigraphServer, build_store, free_port
+from msbackpain.serve.server import OxigraphServer, build_store, free_port
 
 from .virtuoso import GRAPH, Virtuoso
 

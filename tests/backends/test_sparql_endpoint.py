@@ -18,7 +18,7 @@ import pytest
 
 import msbackpain
 from msbackpain.backends.sparql_backend import SparqlBackend
-from msbackpain.server import OxigraphServer, free_port
+from msbackpain.serve.server import OxigraphServer, free_port
 
 Behaviour = Callable[[BaseHTTPRequestHandler, int], None]
 ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()

@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from msbackpain.server import free_port
+from msbackpain.serve.server import free_port
 
 __all__ = ["GRAPH", "Virtuoso"]
 

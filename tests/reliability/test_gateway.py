@@ -23,8 +23,8 @@ pytest.importorskip("aiohttp")
 
 from aiohttp import web
 
-from msbackpain._guardpool import GuardPool
-from msbackpain.gateway import GatewayConfig, run
+from msbackpain.serve._guardpool import GuardPool
+from msbackpain.serve.gateway import GatewayConfig, run
 
 pytestmark = pytest.mark.slow  # starts gateways and scripted engines
 

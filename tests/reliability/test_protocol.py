@@ -24,7 +24,7 @@ import pytest
 
 from conftest import ROOT
 from msbackpain.prefixes import PREFIXES
-from msbackpain.server import free_port
+from msbackpain.serve.server import free_port
 
 from ._http import request
 

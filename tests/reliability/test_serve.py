@@ -26,7 +26,7 @@ import pytest
 
 import msbackpain
 from conftest import ROOT, Listener
-from msbackpain.server import free_port
+from msbackpain.serve.server import free_port
 
 from ._http import request
 

@@ -16,13 +16,13 @@ import pytest
 
 pytest.importorskip("httptools")
 
-from msbackpain._upstream import (
+from msbackpain.serve._upstream import (
     AnswerTooLargeError,
     EngineUnavailableError,
     IncompleteAnswerError,
     Upstream,
 )
-from msbackpain.server import free_port
+from msbackpain.serve.server import free_port
 
 JSON = "application/sparql-results+json"
 BODY = b'{"head":{},"boolean":true}'
@@ -185,7 +185,7 @@ def test_an_answer_past_the_byte_cap_stops_being_read(chunked: bool) -> None:
 
 
 def test_the_verdict_cache_is_bounded_in_entries_and_bytes() -> None:
-    from msbackpain._guardpool import Verdict, VerdictCache
+    from msbackpain.serve._guardpool import Verdict, VerdictCache
 
     cache = VerdictCache(max_entries=100, max_bytes=200_000, max_text=50_000)
     texts = [f"ASK {{ <urn:{i}> ?p ?o }} #" + "x" * 40_000 for i in range(50)]

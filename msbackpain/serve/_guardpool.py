@@ -2,15 +2,17 @@
 
 The guard (:func:`msbackpain.guard.check_query`) parses with a pure-Python parser whose time
 grows fast with the size of the text: on the gateway's event loop a 48 KB query stalled every
-client for 9.6 s. Here each check runs in a worker process (``python -m msbackpain._guardpool``)
-that reads length-prefixed query texts on its stdin and writes one JSON verdict per text on
-its stdout. A check that outlives its deadline gets its worker killed (a parse cannot be
-interrupted otherwise) and a fresh worker started in its place; the other workers go on.
+client for 9.6 s. Here each check runs in a worker process
+(``python -m msbackpain.serve._guardpool``) that reads length-prefixed query texts on its
+stdin and writes one JSON verdict per text on its stdout. A check that outlives its
+deadline gets its worker killed (a parse cannot be interrupted otherwise) and a fresh
+worker started in its place; the other workers go on.
 
 Workers are split into lanes by the size of the text, so that a flood of large queries never
 makes a small one wait: by default one worker for texts up to 4 KiB and one for the rest.
 
-Nothing here is exposed to users; :mod:`msbackpain.gateway` maps the outcomes to HTTP answers.
+Nothing here is exposed to users; :mod:`msbackpain.serve.gateway` maps the outcomes to HTTP
+answers.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ class GuardPool:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "msbackpain._guardpool",
+            "msbackpain.serve._guardpool",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=1 << 20,

@@ -7,7 +7,7 @@ engine is always the same (``POST`` a query, read one response), so this module 
 that, over pooled connections, and leaves parsing to httptools (llhttp, the HTTP parser of
 Node.js and uvicorn). See docs/decisions.md.
 
-Nothing here is exposed to users; :mod:`msbackpain.gateway` maps the errors to HTTP answers.
+Nothing here is exposed to users; :mod:`msbackpain.serve.gateway` maps the errors to HTTP answers.
 """
 
 from __future__ import annotations

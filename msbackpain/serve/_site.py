@@ -7,7 +7,7 @@ every connection is running a request does the new one get a canned 503 and is c
 Both are logged as one line per ten seconds, never one per connection (with no limit,
 1,100 half-open connections under ``ulimit -n 1024`` stopped all service and wrote 109 MB
 of log in 40 s).
-Needs the ``server`` extra (aiohttp); only :mod:`msbackpain.gateway` imports it.
+Needs the ``server`` extra (aiohttp); only :mod:`msbackpain.serve.gateway` imports it.
 """
 
 from __future__ import annotations

@@ -6,17 +6,17 @@ clients and to the engine, and in between it:
 
 * answers only the ``Host`` names it serves (421 otherwise; DNS rebinding), holds a bounded
   number of connections (503 past it) and closes one that is slow to send its headers;
-* speaks the protocol strictly (:mod:`msbackpain._protocol`): one ``query``, UTF-8, dataset
+* speaks the protocol strictly (:mod:`msbackpain.serve._protocol`): one ``query``, UTF-8, dataset
   parameters passed to the engine, content negotiation with q-values incl. CSV/TSV (406 if
   nothing fits), the library's implicit prefixes; 404 for other paths, 405 with ``Allow``
   for other methods;
 * refuses updates and the graph-store protocol (403), large (413) and slow (408) bodies;
 * checks every query with :func:`msbackpain.guard.check_query` in worker processes, within
-  the request's deadline (:mod:`msbackpain._guardpool`), and sends the engine exactly the
+  the request's deadline (:mod:`msbackpain.serve._guardpool`), and sends the engine exactly the
   checked text; a refusal is a 400 with a JSON error before the engine sees anything;
 * gives a query ``timeout`` seconds in all, checking included: then the client gets 503,
   never a partial 200, and the engine is replaced without losing other clients' queries
-  (:mod:`msbackpain._engines`);
+  (:mod:`msbackpain.serve._engines`);
 * reads at most ``max_bytes`` of the answer, checks that it parses (JSON or XML results, RDF
   for graphs) and holds at most ``max_rows`` solutions (otherwise 422);
 * sends no CORS headers unless an origin is explicitly allowed.
@@ -33,9 +33,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from msbackpain._answers import JSON_RESULTS, count, count_rows
-from msbackpain._guardpool import GuardPool, Verdict, VerdictCache
-from msbackpain._protocol import (
+from msbackpain._sparql_text import mask
+from msbackpain.exceptions import BackendError, MissingExtraError, QueryError
+from msbackpain.serve._answers import JSON_RESULTS, count, count_rows
+from msbackpain.serve._guardpool import GuardPool, Verdict, VerdictCache
+from msbackpain.serve._protocol import (
     CSV,
     READ_ONLY,
     TSV,
@@ -45,14 +47,16 @@ from msbackpain._protocol import (
     to_delimited,
     with_prefixes,
 )
-from msbackpain._sparql_text import mask
-from msbackpain._upstream import AnswerTooLargeError, EngineUnavailableError, IncompleteAnswerError
-from msbackpain.exceptions import BackendError, MissingExtraError, QueryError
+from msbackpain.serve._upstream import (
+    AnswerTooLargeError,
+    EngineUnavailableError,
+    IncompleteAnswerError,
+)
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from msbackpain._engines import EnginePool, FixedEngine
+    from msbackpain.serve._engines import EnginePool, FixedEngine
 
     Engines = EnginePool | FixedEngine
 
@@ -100,7 +104,7 @@ class GatewayConfig:
     on_event: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
-        from msbackpain._listen import check_host_name, check_origin
+        from msbackpain.serve._listen import check_host_name, check_origin
 
         try:
             if self.allow_origin is not None:
@@ -248,7 +252,7 @@ def build_app(
 
     ``engines`` answers the checked queries (default: the fixed ``config.upstream``);
     ``guard`` checks them (default: a new worker pool, started with the application).
-    Add the ``Host`` values to answer to ``app[msbackpain._site.ALLOWED_HOSTS]`` (:func:`run`
+    Add the ``Host`` values to answer to ``app[msbackpain.serve._site.ALLOWED_HOSTS]`` (:func:`run`
     does).
 
     Raises:
@@ -257,8 +261,8 @@ def build_app(
     require_server_extra()
     from aiohttp import web
 
-    from msbackpain._engines import FixedEngine
-    from msbackpain._site import ALLOWED_HOSTS
+    from msbackpain.serve._engines import FixedEngine
+    from msbackpain.serve._site import ALLOWED_HOSTS
 
     if engines is None:
         engines = FixedEngine(
@@ -317,8 +321,8 @@ async def run(
     """
     from aiohttp import web
 
-    from msbackpain._listen import allowed_hosts
-    from msbackpain._site import ALLOWED_HOSTS, LimitedSite
+    from msbackpain.serve._listen import allowed_hosts
+    from msbackpain.serve._site import ALLOWED_HOSTS, LimitedSite
 
     app = build_app(config, engines, guard)
     # A short shutdown grace: a client still uploading a refused body must not hold a stop up.

@@ -10,7 +10,7 @@ import asyncio
 import json
 import xml.etree.ElementTree as ET
 
-from msbackpain._upstream import IncompleteAnswerError
+from msbackpain.serve._upstream import IncompleteAnswerError
 
 __all__ = ["GRAPH_TYPES", "JSON_RESULTS", "XML_RESULTS", "count", "count_rows"]
 

@@ -18,7 +18,7 @@ stopping its engine process, and this module makes that harmless to everyone els
   with an error instead of answering 503 forever.
 
 ``factory()`` returns an unstarted engine: anything with ``start()``, ``stop()``, ``alive``,
-``pid``, ``url`` and ``log_tail()`` (an :class:`msbackpain.server.OxigraphServer`).
+``pid``, ``url`` and ``log_tail()`` (an :class:`msbackpain.serve.server.OxigraphServer`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from msbackpain._upstream import Answer, EngineUnavailableError, IncompleteAnswerError, Upstream
 from msbackpain.exceptions import BackendError
+from msbackpain.serve._upstream import (
+    Answer,
+    EngineUnavailableError,
+    IncompleteAnswerError,
+    Upstream,
+)
 
 __all__ = ["EnginePool", "FixedEngine"]
 

@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol's request rules for the gateway: reading, negotiating, prefixes.
 
-No aiohttp at import time: :mod:`msbackpain.gateway` maps :class:`ProtocolError` to an HTTP
+No aiohttp at import time: :mod:`msbackpain.serve.gateway` maps :class:`ProtocolError` to an HTTP
 answer with its status.
 
 * :func:`read_params` parses a query string or form body strictly (invalid UTF-8 or
@@ -24,8 +24,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
-from msbackpain._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS
 from msbackpain.prefixes import PREFIXES
+from msbackpain.serve._answers import GRAPH_TYPES, JSON_RESULTS, XML_RESULTS
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -77,7 +77,7 @@ def read_params(raw: bytes | str, where: str) -> list[tuple[str, str]]:
         >>> read_params("query=%FF", "the URL")
         Traceback (most recent call last):
         ...
-        msbackpain._protocol.ProtocolError: the URL is not UTF-8 (percent-encoded)
+        msbackpain.serve._protocol.ProtocolError: the URL is not UTF-8 (percent-encoded)
     """
     try:
         text = raw.decode("ascii") if isinstance(raw, bytes) else raw
@@ -105,7 +105,8 @@ def query_of(
         >>> query_of([("query", "ASK {}"), ("query", "ASK {}")])
         Traceback (most recent call last):
         ...
-        msbackpain._protocol.ProtocolError: the 'query' parameter is given 2 times; give it once
+        msbackpain.serve._protocol.ProtocolError: the 'query' parameter is given 2 times; give it \
+once
     """
     names = [name for name, _ in params]
     if "update" in names:
@@ -252,7 +253,7 @@ def with_prefixes(text: str, masked: str) -> str:
         >>> with_prefixes("ASK { ?s ex:p ?o }", "ASK { ?s ex:p ?o }")
         Traceback (most recent call last):
         ...
-        msbackpain._protocol.ProtocolError: unknown prefix 'ex': declare it (PREFIX ex: <...>)
+        msbackpain.serve._protocol.ProtocolError: unknown prefix 'ex': declare it (PREFIX ex: <...>)
     """
     declared = _declared(masked)
     used = set(re.findall(r"(?<![\w.:?$<@-])([A-Za-z][\w.-]*):", masked))
