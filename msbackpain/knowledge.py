@@ -23,6 +23,7 @@ from msbackpain.models import (
     RelationList,
 )
 from msbackpain.prefixes import compress, expand
+from msbackpain.results import plain
 
 if TYPE_CHECKING:
     import os
@@ -262,7 +263,7 @@ mean "Lhermitte's sign"?
 
         def compute() -> dict[str, Entity]:
             table: dict[str, Entity] = {}
-            for row in self.run("classes"):
+            for row in map(plain, self.run("classes")):
                 curie = str(row["class"])
                 if curie not in table:
                     table[curie] = Entity(
@@ -292,7 +293,7 @@ mean "Lhermitte's sign"?
         def compute() -> dict[Key, Evidence]:
             paragraphs: dict[Key, set[str]] = {}
             first: dict[Key, Mapping[str, str | None]] = {}
-            for row in self.run("edge_evidence"):
+            for row in map(plain, self.run("edge_evidence")):
                 key = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
                 paragraphs.setdefault(key, set()).add(str(row["paragraph"]))
                 first.setdefault(key, row)
@@ -419,7 +420,10 @@ mean "Lhermitte's sign"?
             if row["rule"] is None:
                 relations.append(
                     Relation(
-                        self._entity_for(key[0]), key[1], self._entity_for(key[2]), _evidence(row)
+                        self._entity_for(key[0]),
+                        key[1],
+                        self._entity_for(key[2]),
+                        _evidence(plain(row)),
                     )
                 )
             elif inferred and (row["subject"], row["object"]) not in asserted_pairs:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
-from msbackpain.models import QueryResult
+from msbackpain.results import QueryResult
 
 __all__ = ["IRI", "Backend", "BindingValue", "Progress", "capped", "check_iri", "rdf_format"]
 

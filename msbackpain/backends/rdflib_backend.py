@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -18,8 +18,18 @@ from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import IRI, BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.guard import parsing
-from msbackpain.models import QueryResult
-from msbackpain.prefixes import PREFIXES, compress
+from msbackpain.prefixes import PREFIXES
+from msbackpain.results import (
+    XSD,
+    BlankNode,
+    QueryResult,
+    Row,
+    Value,
+    iri,
+)
+from msbackpain.results import (
+    Literal as LiteralTerm,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -31,15 +41,45 @@ __all__ = ["RdflibBackend", "to_value"]
 _PREPARED_CACHE_SIZE = 256
 
 
-def to_value(term: Node | None) -> str | None:
-    """Return a backend-neutral string for an rdflib term: CURIE/IRI, lexical form, ``_:id``."""
+_BOOLEAN = XSD + "boolean"
+_TRUE = LiteralTerm("true", _BOOLEAN)
+_FALSE = LiteralTerm("false", _BOOLEAN)
+
+
+def to_value(term: Node | None) -> Value:
+    """Return the backend-neutral term of an rdflib term (see :mod:`msbackpain.results`).
+
+    Examples:
+        >>> to_value(Literal("5", datatype=URIRef(XSD + "integer"))).n3()
+        '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        >>> to_value(URIRef("https://w3id.org/msbackpain/Heat")), to_value(None)
+        ('msbp:Heat', None)
+    """
     if term is None:
         return None
     if isinstance(term, URIRef):
-        return compress(str(term))
+        return iri(str(term))
     if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+        return BlankNode(str(term))
+    if isinstance(term, Literal):
+        datatype = term.datatype
+        return LiteralTerm(str(term), str(datatype) if datatype else None, term.language)
+    raise TypeError(f"not an RDF term of a result: {term!r}")  # a Variable or a graph
+
+
+def _converter() -> Callable[[Node | None], Value]:
+    """A :func:`to_value` that makes each distinct term of one answer once."""
+    seen: dict[Node, Value] = {}
+
+    def value(term: Node | None) -> Value:
+        if term is None:
+            return None
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = to_value(term)
+        return found
+
+    return value
 
 
 def _to_node(value: BindingValue) -> Identifier:
@@ -111,7 +151,7 @@ class RdflibBackend:
         ...     "SELECT ?label WHERE { ?e rdfs:label ?label }",
         ...     {"e": IRI("https://w3id.org/msbackpain/Baclofen")},
         ... )
-        >>> [row["label"] for row in result]
+        >>> [str(row["label"]) for row in result]
         ['baclofen']
     """
 
@@ -194,21 +234,18 @@ class RdflibBackend:
     ) -> QueryResult:
         result = self.graph.query(prepared, initBindings=init)
         if result.type == "ASK":
-            return QueryResult(
-                ("boolean",),
-                ({"boolean": str(bool(result.askAnswer)).lower()},),
-                bool(result.askAnswer),
-            )
+            answer = bool(result.askAnswer)
+            return QueryResult(("boolean",), (Row(boolean=_TRUE if answer else _FALSE),), answer)
+        value = _converter()
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = capped(result.graph or (), max_rows)
             rows = tuple(
-                {"subject": to_value(s), "predicate": to_value(p), "object": to_value(o)}
-                for s, p, o in triples
+                Row(subject=value(s), predicate=value(p), object=value(o)) for s, p, o in triples
             )
             return QueryResult(("subject", "predicate", "object"), rows)
         variables = tuple(str(v) for v in result.vars or ())
         rows = tuple(
-            {name: to_value(row[i]) for i, name in enumerate(variables)}  # type: ignore[index]
+            Row(zip(variables, map(value, row), strict=True))  # type: ignore[arg-type]
             for row in capped(result, max_rows)
         )
         return QueryResult(variables, rows)
