@@ -19,6 +19,7 @@ Examples:
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = [
+    "CANONICAL_DATATYPES",
     "IRI",
     "RDF_LANG_STRING",
     "XSD",
@@ -41,6 +43,7 @@ __all__ = [
     "Row",
     "Term",
     "Value",
+    "canonical",
     "iri",
     "plain",
 ]
@@ -72,6 +75,8 @@ _INTEGERS = frozenset(
 )
 _FLOATS = frozenset({XSD + "double", XSD + "float"})
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+#: The datatypes whose lexical forms :func:`canonical` rewrites.
+CANONICAL_DATATYPES = _INTEGERS | _FLOATS | {XSD + "decimal", XSD + "boolean"}
 
 
 class _Frozen(str):
@@ -264,6 +269,44 @@ def iri(value: str) -> IRI:
         True
     """
     return IRI(value)
+
+
+def canonical(lexical: str, datatype: str) -> str:
+    """Return the lexical form Oxigraph gives a number or boolean (``"2.50"`` -> ``"2.5"``).
+
+    Oxigraph stores numbers and booleans as values and writes them back canonically; rdflib
+    keeps the text as written. Backends that keep the text pass it through this, so that a
+    term is the same on every backend. Other datatypes, and forms that are not valid for
+    their datatype, are returned unchanged.
+
+    Examples:
+        >>> canonical("2.50", XSD + "decimal"), canonical("+042", XSD + "integer")
+        ('2.5', '42')
+        >>> canonical("1.5e0", XSD + "double"), canonical("1E10", XSD + "double")
+        ('1.5', '10000000000')
+        >>> canonical("1", XSD + "boolean"), canonical("x", XSD + "integer")
+        ('true', 'x')
+    """
+    try:
+        if datatype in _INTEGERS:
+            return str(int(lexical))
+        if datatype == XSD + "decimal":
+            number = Decimal(lexical)
+            if not number.is_finite() or "e" in lexical.lower():
+                return lexical
+            return "0" if number.is_zero() else format(number.normalize(), "f")
+        if datatype in _FLOATS:
+            double = float(lexical)
+            if not math.isfinite(double):
+                return lexical
+            text = format(Decimal(repr(double)), "f")
+            return text.removesuffix(".0") if "." in text else text
+        if datatype == XSD + "boolean":
+            value = _BOOLEANS.get(lexical)
+            return lexical if value is None else ("true" if value else "false")
+    except (ValueError, InvalidOperation):
+        return lexical
+    return lexical
 
 
 def _python(lexical: str, datatype: str) -> object:

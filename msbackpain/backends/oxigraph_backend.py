@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from msbackpain.backends._binding import bind_values, checked
-from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads
+from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads, source_base
 from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
 from msbackpain.exceptions import BackendError, OntologyLoadError, QueryError
 from msbackpain.prefixes import PREFIXES
@@ -202,7 +202,12 @@ class OxigraphBackend:
         self.read_only = read_only
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Add the RDF in ``path`` in one transaction (an on-disk store skips a file it holds)."""
         import pyoxigraph
@@ -224,15 +229,15 @@ class OxigraphBackend:
                 raise BackendError(msg)
         if self.read_only:
             self._reopen(read_only=False)
-        base = path.resolve().as_uri()
+        iri = source_base(path, base)
         if rdf_format(path, format).lower() in _QUAD_FORMATS:
-            quads = parse_quads(path, format=format, progress=progress)
+            quads = parse_quads(path, format=format, progress=progress, base=iri)
             self.store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
         elif self.path is None:
             with open_rdf(path, progress, format=format) as source:
-                self.store.load(source, format=fmt, base_iri=base)
+                self.store.load(source, format=fmt, base_iri=iri)
         else:
-            self._bulk_load(path, fmt, base, progress, format)
+            self._bulk_load(path, fmt, iri, progress, format)
         if digest is not None:
             self._record(path, digest)
         if progress is not None:

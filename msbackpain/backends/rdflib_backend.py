@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+from rdflib.query import Result
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef, Variable
 
 from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
@@ -20,11 +22,13 @@ from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.guard import parsing
 from msbackpain.prefixes import PREFIXES
 from msbackpain.results import (
+    CANONICAL_DATATYPES,
     XSD,
     BlankNode,
     QueryResult,
     Row,
     Value,
+    canonical,
     iri,
 )
 from msbackpain.results import (
@@ -32,8 +36,6 @@ from msbackpain.results import (
 )
 
 if TYPE_CHECKING:
-    import pyoxigraph
-
     from msbackpain.backends.base import Backend
 
 __all__ = ["RdflibBackend", "to_value"]
@@ -62,8 +64,13 @@ def to_value(term: Node | None) -> Value:
     if isinstance(term, BNode):
         return BlankNode(str(term))
     if isinstance(term, Literal):
-        datatype = term.datatype
-        return LiteralTerm(str(term), str(datatype) if datatype else None, term.language)
+        if term.datatype is None:
+            return LiteralTerm(str(term), None, term.language)
+        datatype = str(term.datatype)
+        lexical = str(term)
+        if datatype in CANONICAL_DATATYPES:  # as Oxigraph writes it: "2.50" is "2.5"
+            lexical = canonical(lexical, datatype)
+        return LiteralTerm(lexical, datatype)
     raise TypeError(f"not an RDF term of a result: {term!r}")  # a Variable or a graph
 
 
@@ -134,6 +141,33 @@ class _Converter:
         return Literal(term.value, datatype=URIRef(datatype))
 
 
+def _solutions(result: Result, prepared: Query) -> Iterable[Mapping[Variable, Node]]:
+    """The solutions of a SELECT, read lazily, including those that bind no variable.
+
+    Iterating an rdflib result skips a solution that binds nothing (a row of unbound
+    values, as ``VALUES ?v { UNDEF }`` gives), which SPARQL and the other engines keep. The
+    skip hides a bug of rdflib's own, which this keeps hidden: a GROUP BY over no solution
+    gives one empty group (SPARQL gives none), so a query that aggregates is read as rdflib
+    reads it.
+    """
+    pending = getattr(result, "_genbindings", None)
+    solutions: Iterable[Mapping[Variable, Node]] = (
+        pending if pending is not None else result.bindings
+    )
+    if _aggregates(prepared.algebra):
+        return (solution for solution in solutions if solution)
+    return solutions
+
+
+def _aggregates(node: object) -> bool:
+    """True if rdflib's algebra ``node`` aggregates anywhere (an ``AggregateJoin``)."""
+    if isinstance(node, CompValue):
+        return node.name == "AggregateJoin" or any(_aggregates(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_aggregates(v) for v in node)
+    return False
+
+
 class RdflibBackend:
     """An in-memory :class:`rdflib.Graph`.
 
@@ -168,10 +202,15 @@ class RdflibBackend:
         return len(self.graph)
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse ``path`` completely, then add its triples (named graphs are merged)."""
-        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format, progress=progress)
+        quads = parse_quads(path, format=format, progress=progress, base=base)
         convert = _Converter()
         self.graph.addN(
             (convert(q.subject), convert(q.predicate), convert(q.object), self.graph) for q in quads
@@ -243,10 +282,11 @@ class RdflibBackend:
                 Row(subject=value(s), predicate=value(p), object=value(o)) for s, p, o in triples
             )
             return QueryResult(("subject", "predicate", "object"), rows)
-        variables = tuple(str(v) for v in result.vars or ())
+        keys = tuple(result.vars or ())
+        variables = tuple(str(v) for v in keys)
         rows = tuple(
-            Row(zip(variables, map(value, row), strict=True))  # type: ignore[arg-type]
-            for row in capped(result, max_rows)
+            Row(zip(variables, [value(solution.get(k)) for k in keys], strict=True))
+            for solution in capped(_solutions(result, prepared), max_rows)
         )
         return QueryResult(variables, rows)
 

@@ -33,7 +33,16 @@ from msbackpain.backends._http import HttpClient, Response
 from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.backends.oxigraph_backend import triple_rows
 from msbackpain.exceptions import BackendError, QueryError, QueryTimeoutError, ResultTooLargeError
-from msbackpain.results import XSD, BlankNode, Literal, QueryResult, Row, Value
+from msbackpain.results import (
+    CANONICAL_DATATYPES,
+    XSD,
+    BlankNode,
+    Literal,
+    QueryResult,
+    Row,
+    Value,
+    canonical,
+)
 from msbackpain.results import iri as iri_term
 
 if TYPE_CHECKING:
@@ -76,7 +85,10 @@ def _value(cell: Mapping[str, Any] | None) -> Value:
         return BlankNode(value)
     if kind not in ("literal", "typed-literal"):
         raise TypeError
-    return Literal(value, cell.get("datatype"), cell.get("xml:lang"))
+    datatype = cell.get("datatype")
+    if datatype in CANONICAL_DATATYPES:  # as Oxigraph writes it, whatever the engine
+        value = canonical(value, datatype)
+    return Literal(value, datatype, cell.get("xml:lang"))
 
 
 def _gateway_kind(response: Response) -> str | None:
@@ -245,7 +257,12 @@ class SparqlBackend:
         self.http.close()
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Refuse: a remote endpoint is read-only here (load files into the server itself)."""
         msg = f"the endpoint {self.endpoint} is read-only; load {path} into the server itself"
