@@ -242,6 +242,12 @@ def _utf8(path: Path, handle: IO[bytes], *, xml: bool, lines: bool) -> IO[bytes]
         declared = found.group(1).decode("ascii") if found else None
         if declared is not None and declared.lower() not in _UTF8_NAMES:
             encoding = declared
+    if encoding is None and not xml and b"\x00" in head:
+        msg = (
+            f"{path}:1: the file holds NUL bytes (UTF-16 without a byte-order mark?): "
+            "save it as UTF-8"
+        )
+        raise OntologyLoadError(msg, path=str(path), line=1)
     if encoding in (None, "utf-8-sig"):
         start = head[len(codecs.BOM_UTF8) :] if encoding else head
         reader = _Prefixed(start, handle)
@@ -340,6 +346,10 @@ def _refuse_entities(path: Path, handle: IO[bytes]) -> None:
     except xml.parsers.expat.ExpatError as err:
         msg = f"{path}:{err.lineno}: not well-formed XML before the root element: {err}"
         raise OntologyLoadError(msg, path=str(path), line=err.lineno) from None
+    except LookupError as err:  # expat asks Python for the codec the declaration names
+        encoding = str(err).rpartition(": ")[2]
+        msg = f"{path}: the XML declaration names an unknown encoding {encoding!r}"
+        raise OntologyLoadError(msg, path=str(path)) from None
 
 
 def max_file_bytes() -> int:
