@@ -189,3 +189,39 @@ def test_domain_objects_hold_plain_strings() -> None:
     assert type(entity.id) is str and type(entity.label) is str
     (relation, *_) = kg.treatments_for("spasticity")
     assert relation.evidence is not None and type(relation.evidence.summary) is str
+
+
+def test_terms_from_other_engines_read_canonically() -> None:
+    import pyoxigraph
+
+    from msbackpain.backends.oxigraph_backend import triple_rows
+    from msbackpain.backends.sparql_backend import parse_results
+
+    decimal = XSD + "decimal"
+    document = json.dumps(
+        {
+            "head": {"vars": ["d", "b", "s"]},
+            "results": {
+                "bindings": [
+                    {
+                        "d": {"type": "literal", "value": "2.50", "datatype": decimal},
+                        "b": {"type": "typed-literal", "value": "1", "datatype": XSD + "boolean"},
+                        "s": {"type": "literal", "value": "2.50"},
+                    }
+                ]
+            },
+        }
+    ).encode()
+    (row,) = parse_results(document).rows
+    assert [v.n3() for v in row.values() if v is not None] == [
+        f'"2.5"^^<{decimal}>',
+        f'"true"^^<{XSD}boolean>',
+        '"2.50"',  # a string is left as written
+    ]
+    written = pyoxigraph.Triple(
+        pyoxigraph.NamedNode("http://example.org/a"),
+        pyoxigraph.NamedNode("http://example.org/p"),
+        pyoxigraph.Literal("2.50", datatype=pyoxigraph.NamedNode(decimal)),
+    )
+    assert triple_rows([written], canonical_forms=True)[0]["object"] == Literal("2.5", decimal)
+    assert triple_rows([written])[0]["object"] == Literal("2.50", decimal)

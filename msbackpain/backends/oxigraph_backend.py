@@ -14,7 +14,17 @@ from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads, s
 from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
 from msbackpain.exceptions import BackendError, OntologyLoadError, QueryError
 from msbackpain.prefixes import PREFIXES
-from msbackpain.results import XSD, BlankNode, Literal, QueryResult, Row, Value, iri
+from msbackpain.results import (
+    CANONICAL_DATATYPES,
+    XSD,
+    BlankNode,
+    Literal,
+    QueryResult,
+    Row,
+    Value,
+    canonical,
+    iri,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -35,8 +45,12 @@ _TRUE = Literal("true", XSD + "boolean")
 _FALSE = Literal("false", XSD + "boolean")
 
 
-def _converter() -> Callable[[Any], Value]:
-    """A converter of pyoxigraph terms that makes each distinct term of one answer once."""
+def _converter(*, canonical_forms: bool = False) -> Callable[[Any], Value]:
+    """A converter of pyoxigraph terms that makes each distinct term of one answer once.
+
+    With ``canonical_forms``, numbers and booleans are rewritten as Oxigraph writes them (for
+    terms another engine wrote; an Oxigraph store's own are canonical already).
+    """
     import pyoxigraph
 
     named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
@@ -53,7 +67,10 @@ def _converter() -> Callable[[Any], Value]:
             elif kind is blank:
                 found = BlankNode(term.value)
             else:
-                found = Literal(term.value, term.datatype.value, term.language)
+                lexical, datatype = term.value, term.datatype.value
+                if canonical_forms and datatype in CANONICAL_DATATYPES:
+                    lexical = canonical(lexical, datatype)
+                found = Literal(lexical, datatype, term.language)
             seen[term] = found
         return found
 
@@ -78,9 +95,11 @@ def oxigraph_value(term: Any) -> Value:
     return _converter()(term)
 
 
-def triple_rows(triples: Iterable[Any], max_rows: int | None = None) -> tuple[Row, ...]:
+def triple_rows(
+    triples: Iterable[Any], max_rows: int | None = None, *, canonical_forms: bool = False
+) -> tuple[Row, ...]:
     """Return pyoxigraph triples as distinct ``subject, predicate, object`` rows of terms."""
-    value = _converter()
+    value = _converter(canonical_forms=canonical_forms)
     rows = dict.fromkeys(
         (value(t.subject), value(t.predicate), value(t.object)) for t in capped(triples, max_rows)
     )

@@ -344,7 +344,7 @@ class SparqlBackend:
         if form in ("CONSTRUCT", "DESCRIBE"):
             response = self._send(text, _NTRIPLES, shift=shift, timeout=timeout)
             parsed = _parse_graph(response.body, self.endpoint)
-            rows = triple_rows(parsed, max_rows)
+            rows = triple_rows(parsed, max_rows, canonical_forms=True)
             return QueryResult(("subject", "predicate", "object"), rows)
         response = self._send(text, _JSON, shift=shift, timeout=timeout)
         result = parse_results(response.body, self.endpoint)
