@@ -242,7 +242,7 @@ def _utf8(path: Path, handle: IO[bytes], *, xml: bool, lines: bool) -> IO[bytes]
         declared = found.group(1).decode("ascii") if found else None
         if declared is not None and declared.lower() not in _UTF8_NAMES:
             encoding = declared
-    if encoding is None and not xml and b"\x00" in head:
+    if encoding is None and not xml and _looks_utf16(head):
         msg = (
             f"{path}:1: the file holds NUL bytes (UTF-16 without a byte-order mark?): "
             "save it as UTF-8"
@@ -267,6 +267,16 @@ def _utf8(path: Path, handle: IO[bytes], *, xml: bool, lines: bool) -> IO[bytes]
     if lines:
         text = text.replace("\r\n", "\n")
     return io.BytesIO(text.encode("utf-8"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """True when every other byte of ``head`` is NUL: UTF-16 text without its mark.
+
+    Turtle allows a raw NUL inside a string, so a few NUL bytes prove nothing.
+    """
+    return len(head) >= 8 and (
+        head[0::2].count(0) >= len(head) // 4 or head[1::2].count(0) >= len(head) // 4
+    )
 
 
 class _Prefixed:
