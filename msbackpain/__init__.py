@@ -29,6 +29,7 @@ from __future__ import annotations
 import typing as _typing
 from importlib import import_module as _import_module
 
+from msbackpain._version import __version__ as __version__
 from msbackpain.exceptions import (
     BackendError,
     EdgeNotFound,
@@ -106,8 +107,6 @@ def __getattr__(name: str) -> _typing.Any:
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "IRI",

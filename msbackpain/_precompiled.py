@@ -26,12 +26,24 @@ from pathlib import Path
 from typing import Any
 
 from msbackpain._resources import INFERRED_FILE, ONTOLOGY_FILE, ontology_dir, queries_dir
-from msbackpain.models import QueryResult
+from msbackpain.prefixes import compress, expand
+from msbackpain.results import XSD_STRING, BlankNode, Literal, QueryResult, Row, Value, iri
 
-__all__ = ["FORMAT", "INDEX_FILE", "BlankNodes", "Precompiled", "compile_index", "inputs", "read"]
+__all__ = [
+    "FORMAT",
+    "INDEX_FILE",
+    "BlankNodes",
+    "Precompiled",
+    "compile_index",
+    "inputs",
+    "pack",
+    "read",
+    "unpack",
+]
 
-#: The layout version of the file; a file of another version is ignored.
-FORMAT = 1
+#: The layout version of the file; a file of another version is ignored. Version 2 keeps
+#: every value's RDF term (see :func:`pack`); version 1 kept strings only.
+FORMAT = 2
 #: The file's name inside the ontology folder.
 INDEX_FILE = "answers.json"
 #: The key of a query's answer when it takes no parameter.
@@ -77,8 +89,64 @@ class Precompiled:
         if packed is None:
             return None
         variables: tuple[str, ...] = tuple(table["variables"])
-        rows = tuple(dict(zip(variables, row, strict=True)) for row in packed)
+        rows = tuple(Row(zip(variables, map(unpack, row), strict=True)) for row in packed)
         return QueryResult(variables, rows, table["boolean"])
+
+
+def pack(value: Value) -> str | None:
+    """Write a term as the index stores it: a CURIE or ``<iri>``, ``_:id``, or ``"lexical"...``.
+
+    A literal is its lexical form in quotes followed by ``@lang`` or ``^^datatype`` (a CURIE or
+    ``<iri>``); nothing is escaped, because the suffix never holds a quote.
+
+    Examples:
+        >>> pack(iri("https://w3id.org/msbackpain/Heat")), pack(Literal("heat", language="en"))
+        ('msbp:Heat', '"heat"@en')
+        >>> pack(Literal("2", "http://www.w3.org/2001/XMLSchema#integer"))
+        '"2"^^xsd:integer'
+        >>> unpack(pack(Literal('say "hi"'))) == Literal('say "hi"')
+        True
+    """
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        if value.language:
+            return f'"{value}"@{value.language}'
+        if value.datatype == XSD_STRING:
+            return f'"{value}"'
+        return f'"{value}"^^{_short(value.datatype)}'
+    if isinstance(value, BlankNode):
+        return str(value)
+    return _short(value.iri)
+
+
+def _short(full: str) -> str:
+    compact = compress(full)
+    return compact if compact != full and expand(compact) == full else f"<{full}>"
+
+
+def unpack(text: str | None) -> Value:
+    """Read back a term written by :func:`pack`.
+
+    Examples:
+        >>> unpack('"5"^^xsd:integer').value, unpack("msbp:Heat").iri, unpack(None)
+        (5, 'https://w3id.org/msbackpain/Heat', None)
+    """
+    if text is None:
+        return None
+    if text.startswith('"'):
+        end = text.rindex('"')
+        lexical, suffix = text[1:end], text[end + 1 :]
+        if suffix.startswith("@"):
+            return Literal(lexical, language=suffix[1:])
+        return Literal(lexical, _long(suffix[2:]) if suffix else None)
+    if text.startswith("_:"):
+        return BlankNode(text)
+    return iri(_long(text))
+
+
+def _long(short: str) -> str:
+    return short[1:-1] if short.startswith("<") else expand(short) or short
 
 
 def read(path: Path | None = None) -> Precompiled | None:
@@ -129,10 +197,10 @@ def compile_index(
             variables, boolean = result.variables, result.boolean
             joined = concatenated(query.text)
             rows = [
-                [blank(_sorted_parts(row[v]) if v in joined else row[v]) for v in variables]
+                [pack(blank(_sorted_parts(row[v]) if v in joined else row[v])) for v in variables]
                 for row in result.rows
             ]
-            results[blank(key) or key] = rows
+            results[blank.key(key)] = rows
         answers[query.name] = {"variables": list(variables), "boolean": boolean, "results": results}
     return _dump({"format": FORMAT, "inputs": inputs(), "triples": triples, "answers": answers})
 
@@ -156,8 +224,10 @@ def concatenated(text: str) -> frozenset[str]:
     return frozenset(_GROUP_CONCAT.findall(text))
 
 
-def _sorted_parts(value: str | None) -> str | None:
-    return None if value is None else ",".join(sorted(value.split(",")))
+def _sorted_parts(value: Value) -> Value:
+    if not isinstance(value, Literal):
+        return value
+    return Literal(",".join(sorted(value.split(","))), value.datatype, value.language)
 
 
 class BlankNodes:
@@ -169,18 +239,25 @@ class BlankNodes:
 
     Examples:
         >>> blank = BlankNodes()
-        >>> blank("_:Nf00"), blank("msbp:Heat"), blank("_:Nba1"), blank("_:Nf00"), blank(None)
-        ('_:b0', 'msbp:Heat', '_:b1', '_:b0', None)
+        >>> [blank(BlankNode("Nf00")), blank(Literal("_:x")), blank(BlankNode("Nba1")),
+        ...  blank(BlankNode("Nf00")), blank(None)]
+        ['_:b0', '_:x', '_:b1', '_:b0', None]
+        >>> blank.key("_:Nba1"), blank.key("https://w3id.org/msbackpain/Heat")
+        ('_:b1', 'https://w3id.org/msbackpain/Heat')
     """
 
     def __init__(self) -> None:
-        self._labels: dict[str, str] = {}
+        self._labels: dict[str, BlankNode] = {}
 
-    def __call__(self, value: str | None) -> str | None:
+    def __call__(self, value: Value) -> Value:
         """Return ``value``, relabelled if it is a blank node."""
-        if value is None or not value.startswith("_:"):
+        if not isinstance(value, BlankNode):
             return value
-        return self._labels.setdefault(value, f"_:b{len(self._labels)}")
+        return self._labels.setdefault(value, BlankNode(f"b{len(self._labels)}"))
+
+    def key(self, text: str) -> str:
+        """Return a parameter's IRI, or a blank node's label (``_:id``) relabelled."""
+        return str(self(BlankNode(text))) if text.startswith("_:") else text
 
 
 def _dump(document: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from msbackpain._resources import INFERRED_FILE, ONTOLOGY_FILE, ontology_dir
 from msbackpain.backends import Backend, Progress, get_backend
+from msbackpain.backends._parse import source_base
 from msbackpain.exceptions import BackendError, OntologyLoadError
 from msbackpain.knowledge import KnowledgeGraph
 
@@ -33,6 +34,7 @@ def load(
     endpoint: str | None = None,
     store: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    base: str | None = None,
     **options: Any,
 ) -> KnowledgeGraph:
     """Load the bundled MS back-pain graph, plus any RDF ``sources`` of your own.
@@ -53,6 +55,11 @@ def load(
         store: With ``backend="oxigraph"``, a directory for an on-disk store. Files it
             already holds (recognised by SHA-256) are not loaded again.
         progress: Called as ``progress(file, bytes_read, file_size)`` while files load.
+        base: The base IRI that relative IRIs in ``sources`` resolve against (``<walking>``,
+            ``rdf:about="#walking"``). By default each file gets a stable base made from its
+            name, ``https://w3id.org/msbackpain/source/<file name>``: never its local path,
+            which would leak into exports and served answers. An ``@base`` or ``xml:base``
+            in the file wins over both.
         **options: Options of the backend, e.g. ``read_timeout=`` for an endpoint
             (see :func:`msbackpain.backends.get_backend`).
 
@@ -77,6 +84,10 @@ def load(
             msg = f"{source}: a URL; msbackpain reads local files only (download it first)"
             raise OntologyLoadError(msg, path=str(source))
     paths = [Path(s) for s in sources]
+    if base is not None:
+        if not paths:
+            raise OntologyLoadError(f"base={base!r} needs files to load (give them as sources)")
+        source_base(paths[0], base)  # refuse a bad base before anything is read
     if endpoint is not None:
         return _remote(endpoint, backend, paths, store, options)
     if store is not None:
@@ -86,7 +97,7 @@ def load(
         options["store"] = store
     if not paths and not options and progress is None:
         return _default(backend)
-    return _build(backend, [*bundled_files(), *paths], options, progress)
+    return _build(backend, [*bundled_files(), *paths], options, progress, base)
 
 
 def _remote(
@@ -123,15 +134,23 @@ def _default(backend: str) -> KnowledgeGraph:
 
 
 def _store(
-    backend: str, paths: list[Path], options: dict[str, Any], progress: Progress | None
+    backend: str,
+    paths: list[Path],
+    options: dict[str, Any],
+    progress: Progress | None,
+    base: str | None = None,
 ) -> Backend:
     store = get_backend(backend, **options)
     for path in paths:
-        store.load(path, progress=progress)
+        store.load(path, progress=progress, base=base)
     return store
 
 
 def _build(
-    backend: str, paths: list[Path], options: dict[str, Any], progress: Progress | None
+    backend: str,
+    paths: list[Path],
+    options: dict[str, Any],
+    progress: Progress | None,
+    base: str | None = None,
 ) -> KnowledgeGraph:
-    return KnowledgeGraph(_store(backend, paths, options, progress), sources=paths)
+    return KnowledgeGraph(_store(backend, paths, options, progress, base), sources=paths)

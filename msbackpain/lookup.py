@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from msbackpain.exceptions import EntityNotFound, QueryError
 from msbackpain.models import Entity, Xref
 from msbackpain.prefixes import compress, expand
+from msbackpain.results import plain
 
 if TYPE_CHECKING:
     from msbackpain._core import GraphCore
@@ -102,7 +103,7 @@ class EntityIndex:
     def from_rows(cls, rows: Iterable[Mapping[str, str | None]]) -> EntityIndex:
         """Build the index from ``entities`` query rows (``entity``, ``field``, ``value``)."""
         fields: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for row in rows:
+        for row in map(plain, rows):  # the index holds plain strings, not RDF terms
             entity, field, value = row["entity"], row["field"], row["value"]
             if entity and field and value is not None and not entity.startswith("_:"):
                 fields[entity][field].append(value)

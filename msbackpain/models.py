@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from msbackpain.provenance import is_stated
+from msbackpain.results import QueryResult
 
 if TYPE_CHECKING:
-    import pandas
-
     from msbackpain.careplan import Conflict
 
 __all__ = [
@@ -272,56 +271,6 @@ class RelationList(tuple[Relation, ...]):
             "gaps": [g.to_dict() for g in self.gaps],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    """The rows of a SPARQL query.
-
-    IRIs are given as CURIEs where a known prefix covers them, literals as their lexical
-    form, unbound values as ``None``. ASK queries have one row ``{"boolean": "true"}`` and
-    ``boolean`` set; CONSTRUCT and DESCRIBE give the variables ``subject, predicate, object``.
-
-    Examples:
-        >>> r = QueryResult(("x",), ({"x": "msbp:Baclofen"},))
-        >>> len(r), [row["x"] for row in r]
-        (1, ['msbp:Baclofen'])
-    """
-
-    variables: tuple[str, ...]
-    rows: tuple[dict[str, str | None], ...] = field(default=())
-    boolean: bool | None = None
-
-    def __iter__(self) -> Iterator[dict[str, str | None]]:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __repr__(self) -> str:
-        return f"QueryResult(variables={self.variables!r}, rows={len(self.rows)})"
-
-    def to_dicts(self) -> list[dict[str, str | None]]:
-        """Return the rows as a list of plain dictionaries."""
-        return [dict(row) for row in self.rows]
-
-    def to_dict(self) -> JSON:
-        """Return a JSON-ready dictionary."""
-        return {"variables": list(self.variables), "rows": self.to_dicts(), "boolean": self.boolean}
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        """Return the rows as a :class:`pandas.DataFrame` (needs the ``pandas`` extra).
-
-        Raises:
-            MissingExtraError: if pandas is not installed.
-        """
-        try:
-            import pandas
-        except ImportError as err:
-            from msbackpain.exceptions import MissingExtraError
-
-            raise MissingExtraError("QueryResult.to_dataframe()", "pandas") from err
-        return pandas.DataFrame(list(self.rows), columns=list(self.variables))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from msbackpain.exceptions import EdgeNotFound, QueryParameterError
 from msbackpain.models import Entity, Evidence, Relation
 from msbackpain.prefixes import expand
+from msbackpain.results import plain
 
 if TYPE_CHECKING:
     from msbackpain._core import EntityRef, GraphCore
@@ -26,7 +27,7 @@ def classes(kg: GraphCore) -> Mapping[str, Entity]:
 
     def compute() -> Mapping[str, Entity]:
         table: dict[str, Entity] = {}
-        for row in kg.run("classes"):
+        for row in map(plain, kg.run("classes")):
             curie = str(row["class"])
             if curie not in table:
                 table[curie] = Entity(
@@ -73,7 +74,7 @@ def _asserted_evidence(kg: GraphCore) -> Mapping[Key, Evidence]:
     def compute() -> Mapping[Key, Evidence]:
         paragraphs: dict[Key, set[str]] = {}
         first: dict[Key, Mapping[str, str | None]] = {}
-        for row in kg.run("edge_evidence"):
+        for row in map(plain, kg.run("edge_evidence")):
             key = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
             paragraphs.setdefault(key, set()).add(str(row["paragraph"]))
             first.setdefault(key, row)
@@ -173,7 +174,9 @@ def relations_of(
         key = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
         if row["rule"] is None:
             found.append(
-                Relation(entity_for(kg, key[0]), key[1], entity_for(kg, key[2]), evidence(row))
+                Relation(
+                    entity_for(kg, key[0]), key[1], entity_for(kg, key[2]), evidence(plain(row))
+                )
             )
         elif inferred and (row["subject"], row["object"]) not in asserted_pairs:
             found.append(relation(kg, key))

@@ -285,7 +285,7 @@ def test_query_result_helpers() -> None:
     assert result.to_dicts() == [{"a": "1", "b": None}]
     assert result.to_dict() == {
         "variables": ["a", "b"],
-        "rows": [{"a": "1", "b": None}],
+        "rows": [{"a": {"type": "literal", "value": "1"}, "b": None}],
         "boolean": None,
     }
     assert repr(result) == "QueryResult(variables=('a', 'b'), rows=1)"

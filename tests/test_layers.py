@@ -16,19 +16,6 @@ from gen_module_map import LAYERS, import_graph, layer_of
 #: What the backends may import outside their own package: the neutral layer.
 NEUTRAL = LAYERS[0][0]
 
-#: Known breaches of "backends import no domain module", to delete once fixed: the backends
-#: build ``msbackpain.models.QueryResult`` until it moves to a neutral results module, and
-#: the SPARQL backend reads ``__version__`` from the face for its User-Agent.
-KNOWN_BACKEND_BREACHES = frozenset(
-    {
-        ("msbackpain.backends.base", "msbackpain.models"),
-        ("msbackpain.backends.oxigraph_backend", "msbackpain.models"),
-        ("msbackpain.backends.rdflib_backend", "msbackpain.models"),
-        ("msbackpain.backends.sparql_backend", "msbackpain.models"),
-        ("msbackpain.backends.sparql_backend", "msbackpain"),
-    }
-)
-
 
 @pytest.fixture(scope="module")
 def graph() -> dict[str, set[str]]:
@@ -65,7 +52,7 @@ def test_imports_only_go_down_the_layers(graph: dict[str, set[str]]) -> None:
     upward = [
         (a, b, LAYERS[layer_of(a)][0], LAYERS[layer_of(b)][0])
         for a, b in _edges(graph)
-        if layer_of(b) > layer_of(a) and (a, b) not in KNOWN_BACKEND_BREACHES
+        if layer_of(b) > layer_of(a)
     ]
     assert upward == []
 
@@ -97,8 +84,7 @@ def test_backends_import_only_neutral_modules(graph: dict[str, set[str]]) -> Non
         and not b.startswith("msbackpain.backends")
         and LAYERS[layer_of(b)][0] != NEUTRAL
     }
-    assert breaches - KNOWN_BACKEND_BREACHES == set()
-    assert KNOWN_BACKEND_BREACHES - breaches == set(), "fixed: delete them from the allow-list"
+    assert breaches == set()
 
 
 def test_the_module_map_is_current() -> None:

@@ -66,7 +66,7 @@ def test_every_public_name_resolves_on_first_use() -> None:
     assert done.stdout.split() == ["msbackpain.models", "msbackpain.careplan"]
 
 
-def test_import_loads_only_the_face_and_the_error_tree() -> None:
+def test_import_loads_only_the_face_the_version_and_the_error_tree() -> None:
     code = "import sys, msbackpain\nprint(sorted(m for m in sys.modules if m.startswith('msbackpain')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['msbackpain', 'msbackpain.exceptions']"
+    assert done.stdout.strip() == "['msbackpain', 'msbackpain._version', 'msbackpain.exceptions']"

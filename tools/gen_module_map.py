@@ -38,6 +38,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "_owl_worker",
             "_resources",
             "_sparql_text",
+            "_version",
+            "_xsd",
             "_worker",
             "execution",
             "guard",

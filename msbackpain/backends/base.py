@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
-from msbackpain.models import QueryResult
+from msbackpain.results import QueryResult
 
 __all__ = ["IRI", "Backend", "BindingValue", "Progress", "capped", "check_iri", "rdf_format"]
 
@@ -144,9 +144,19 @@ class Backend(Protocol):
     loadable: ClassVar[bool]
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Add the RDF in ``path`` to the store, reporting how far it got to ``progress``.
+
+        Relative IRIs in the file resolve against ``base``, or against a stable base made
+        from the file's name (never its local path; see
+        :func:`msbackpain.backends._parse.source_base`). Files in UTF-8 (with or without a
+        byte-order mark), UTF-16/32 with a mark, and CR LF line ends load the same.
 
         Raises:
             OntologyLoadError: naming the file and line when the file cannot be read or parsed;
@@ -169,8 +179,10 @@ class Backend(Protocol):
         Every backend runs :func:`msbackpain.guard.check_query` on the text right before
         evaluation (updates, ``SERVICE`` and ``FROM`` are refused unless ``allow_network``;
         deep nesting always is): the engines federate and crash on their own otherwise.
-        Results are backend-neutral: IRIs as CURIEs where a known prefix covers them,
-        literals as their lexical form, blank nodes as ``_:id``, unbound as ``None``. With
+        Results are backend-neutral RDF terms (:mod:`msbackpain.results`): IRIs read as
+        CURIEs where a known prefix covers them, literals as their lexical form (numbers
+        and booleans in Oxigraph's canonical form) with datatype and language kept, blank
+        nodes as ``_:id``, unbound as ``None``. With
         ``max_rows``, reading stops after that many rows and
         :class:`~msbackpain.ResultTooLargeError` is raised instead of a partial result.
         ``timeout`` is honoured by backends that wait on someone else (a remote endpoint:

@@ -5,24 +5,33 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from msbackpain.backends._binding import bind_values, checked
-from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads
+from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads, source_base
 from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
 from msbackpain.exceptions import BackendError, OntologyLoadError, QueryError
-from msbackpain.models import QueryResult
-from msbackpain.prefixes import PREFIXES, compress
+from msbackpain.prefixes import PREFIXES
+from msbackpain.results import (
+    CANONICAL_DATATYPES,
+    XSD,
+    BlankNode,
+    Literal,
+    QueryResult,
+    Row,
+    Value,
+    canonical,
+    iri,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
 
     from msbackpain.backends.base import Backend
 
-__all__ = ["OxigraphBackend", "oxigraph_value", "triple_values"]
+__all__ = ["OxigraphBackend", "oxigraph_value", "triple_rows"]
 
 #: The named graph where an on-disk store records which files it holds (data stays in the
 #: default graph, which is all that queries see).
@@ -32,51 +41,69 @@ _FILE_NAME = "urn:msbackpain:fileName"
 _QUAD_FORMATS = frozenset({"nquads", "trig"})
 
 
-@lru_cache(maxsize=1 << 16)
-def _compress(iri: str) -> str:
-    return compress(iri)
+_TRUE = Literal("true", XSD + "boolean")
+_FALSE = Literal("false", XSD + "boolean")
 
 
-@cache
-def _converter() -> Callable[[Any], str | None]:
+def _converter(*, canonical_forms: bool = False) -> Callable[[Any], Value]:
+    """A converter of pyoxigraph terms that makes each distinct term of one answer once.
+
+    With ``canonical_forms``, numbers and booleans are rewritten as Oxigraph writes them (for
+    terms another engine wrote; an Oxigraph store's own are canonical already).
+    """
     import pyoxigraph
 
     named, blank = pyoxigraph.NamedNode, pyoxigraph.BlankNode
+    seen: dict[Any, Value] = {}
 
-    def value(term: Any) -> str | None:
+    def value(term: Any) -> Value:
         if term is None:
             return None
-        kind = type(term)
-        if kind is named:
-            return _compress(term.value)
-        if kind is blank:
-            return f"_:{term.value}"
-        return str(term.value)
+        found = seen.get(term)
+        if found is None:
+            kind = type(term)
+            if kind is named:
+                found = iri(term.value)
+            elif kind is blank:
+                found = BlankNode(term.value)
+            else:
+                lexical, datatype = term.value, term.datatype.value
+                if canonical_forms and datatype in CANONICAL_DATATYPES:
+                    lexical = canonical(lexical, datatype)
+                found = Literal(lexical, datatype, term.language)
+            seen[term] = found
+        return found
 
     return value
 
 
-def oxigraph_value(term: Any) -> str | None:
-    """Return the backend-neutral string of a pyoxigraph term (as ``RdflibBackend`` gives it).
+def oxigraph_value(term: Any) -> Value:
+    """Return the backend-neutral term of a pyoxigraph term (as ``RdflibBackend`` gives it).
 
-    IRIs become CURIEs where a known prefix covers them, literals their lexical form, blank
-    nodes ``_:id``; ``None`` (unbound) stays ``None``.
+    IRIs read as CURIEs where a known prefix covers them, literals as their lexical form
+    (keeping datatype and language), blank nodes as ``_:id``; ``None`` (unbound) stays
+    ``None``.
 
     Examples:
         >>> import pyoxigraph
         >>> oxigraph_value(pyoxigraph.NamedNode("https://w3id.org/msbackpain/Baclofen"))
         'msbp:Baclofen'
         >>> oxigraph_value(pyoxigraph.Literal("5", datatype=pyoxigraph.NamedNode(
-        ...     "http://www.w3.org/2001/XMLSchema#integer")))
-        '5'
+        ...     "http://www.w3.org/2001/XMLSchema#integer"))).n3()
+        '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
     return _converter()(term)
 
 
-def triple_values(triple: Any) -> tuple[str | None, str | None, str | None]:
-    """Return the backend-neutral strings of a pyoxigraph triple's subject, predicate, object."""
-    value = _converter()
-    return value(triple.subject), value(triple.predicate), value(triple.object)
+def triple_rows(
+    triples: Iterable[Any], max_rows: int | None = None, *, canonical_forms: bool = False
+) -> tuple[Row, ...]:
+    """Return pyoxigraph triples as distinct ``subject, predicate, object`` rows of terms."""
+    value = _converter(canonical_forms=canonical_forms)
+    rows = dict.fromkeys(
+        (value(t.subject), value(t.predicate), value(t.object)) for t in capped(triples, max_rows)
+    )
+    return tuple(Row(subject=s, predicate=p, object=o) for s, p, o in rows)
 
 
 def _is_store(path: Path) -> bool:
@@ -118,7 +145,7 @@ class OxigraphBackend:
         ...     "SELECT ?label WHERE { ?e rdfs:label ?label }",
         ...     {"e": IRI("https://w3id.org/msbackpain/Baclofen")},
         ... )
-        >>> [row["label"] for row in result]
+        >>> [str(row["label"]) for row in result]
         ['baclofen']
     """
 
@@ -194,7 +221,12 @@ class OxigraphBackend:
         self.read_only = read_only
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Add the RDF in ``path`` in one transaction (an on-disk store skips a file it holds)."""
         import pyoxigraph
@@ -216,15 +248,15 @@ class OxigraphBackend:
                 raise BackendError(msg)
         if self.read_only:
             self._reopen(read_only=False)
-        base = path.resolve().as_uri()
+        iri = source_base(path, base)
         if rdf_format(path, format).lower() in _QUAD_FORMATS:
-            quads = parse_quads(path, format=format, progress=progress)
+            quads = parse_quads(path, format=format, progress=progress, base=iri)
             self.store.extend(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
         elif self.path is None:
             with open_rdf(path, progress, format=format) as source:
-                self.store.load(source, format=fmt, base_iri=base)
+                self.store.load(source, format=fmt, base_iri=iri)
         else:
-            self._bulk_load(path, fmt, base, progress, format)
+            self._bulk_load(path, fmt, iri, progress, format)
         if digest is not None:
             self._record(path, digest)
         if progress is not None:
@@ -300,19 +332,17 @@ class OxigraphBackend:
             result = self.store.query(text, prefixes=PREFIXES)
             if form == "ASK":
                 answer = bool(result)
-                return QueryResult(("boolean",), ({"boolean": str(answer).lower()},), answer)
+                return QueryResult(
+                    ("boolean",), (Row(boolean=_TRUE if answer else _FALSE),), answer
+                )
             if form in ("CONSTRUCT", "DESCRIBE"):
                 graph = cast("pyoxigraph.QueryTriples", result)
-                triples = dict.fromkeys(triple_values(t) for t in capped(graph, max_rows))
-                return QueryResult(
-                    ("subject", "predicate", "object"),
-                    tuple({"subject": s, "predicate": p, "object": o} for s, p, o in triples),
-                )
+                return QueryResult(("subject", "predicate", "object"), triple_rows(graph, max_rows))
             solutions = cast("pyoxigraph.QuerySolutions", result)
             variables = tuple(v.value for v in solutions.variables)
-            value = _converter()  # one lookup per query, not per term: rows can be many
+            value = _converter()  # one per answer: a term repeated in many rows is made once
             rows = tuple(
-                dict(zip(variables, map(value, solution), strict=True))
+                Row(zip(variables, map(value, solution), strict=True))
                 for solution in capped(solutions, max_rows)
             )
         except SyntaxError as err:

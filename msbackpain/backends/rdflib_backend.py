@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import BNode, Identifier, Literal, Node, URIRef
+from rdflib.query import Result
+from rdflib.term import BNode, Identifier, Literal, Node, URIRef, Variable
 
 from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import IRI, BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.guard import parsing
-from msbackpain.models import QueryResult
-from msbackpain.prefixes import PREFIXES, compress
+from msbackpain.prefixes import PREFIXES
+from msbackpain.results import (
+    CANONICAL_DATATYPES,
+    XSD,
+    BlankNode,
+    QueryResult,
+    Row,
+    Value,
+    canonical,
+    iri,
+)
+from msbackpain.results import (
+    Literal as LiteralTerm,
+)
 
 if TYPE_CHECKING:
-    import pyoxigraph
-
     from msbackpain.backends.base import Backend
 
 __all__ = ["RdflibBackend", "to_value"]
@@ -31,15 +43,50 @@ __all__ = ["RdflibBackend", "to_value"]
 _PREPARED_CACHE_SIZE = 256
 
 
-def to_value(term: Node | None) -> str | None:
-    """Return a backend-neutral string for an rdflib term: CURIE/IRI, lexical form, ``_:id``."""
+_BOOLEAN = XSD + "boolean"
+_TRUE = LiteralTerm("true", _BOOLEAN)
+_FALSE = LiteralTerm("false", _BOOLEAN)
+
+
+def to_value(term: Node | None) -> Value:
+    """Return the backend-neutral term of an rdflib term (see :mod:`msbackpain.results`).
+
+    Examples:
+        >>> to_value(Literal("5", datatype=URIRef(XSD + "integer"))).n3()
+        '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+        >>> to_value(URIRef("https://w3id.org/msbackpain/Heat")), to_value(None)
+        ('msbp:Heat', None)
+    """
     if term is None:
         return None
     if isinstance(term, URIRef):
-        return compress(str(term))
+        return iri(str(term))
     if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+        return BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.datatype is None:
+            return LiteralTerm(str(term), None, term.language)
+        datatype = str(term.datatype)
+        lexical = str(term)
+        if datatype in CANONICAL_DATATYPES:  # as Oxigraph writes it: "2.50" is "2.5"
+            lexical = canonical(lexical, datatype)
+        return LiteralTerm(lexical, datatype)
+    raise TypeError(f"not an RDF term of a result: {term!r}")  # a Variable or a graph
+
+
+def _converter() -> Callable[[Node | None], Value]:
+    """A :func:`to_value` that makes each distinct term of one answer once."""
+    seen: dict[Node, Value] = {}
+
+    def value(term: Node | None) -> Value:
+        if term is None:
+            return None
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = to_value(term)
+        return found
+
+    return value
 
 
 def _to_node(value: BindingValue) -> Identifier:
@@ -94,6 +141,33 @@ class _Converter:
         return Literal(term.value, datatype=URIRef(datatype))
 
 
+def _solutions(result: Result, prepared: Query) -> Iterable[Mapping[Variable, Node]]:
+    """The solutions of a SELECT, read lazily, including those that bind no variable.
+
+    Iterating an rdflib result skips a solution that binds nothing (a row of unbound
+    values, as ``VALUES ?v { UNDEF }`` gives), which SPARQL and the other engines keep. The
+    skip hides a bug of rdflib's own, which this keeps hidden: a GROUP BY over no solution
+    gives one empty group (SPARQL gives none), so a query that aggregates is read as rdflib
+    reads it.
+    """
+    pending = getattr(result, "_genbindings", None)
+    solutions: Iterable[Mapping[Variable, Node]] = (
+        pending if pending is not None else result.bindings
+    )
+    if _aggregates(prepared.algebra):
+        return (solution for solution in solutions if solution)
+    return solutions
+
+
+def _aggregates(node: object) -> bool:
+    """True if rdflib's algebra ``node`` aggregates anywhere (an ``AggregateJoin``)."""
+    if isinstance(node, CompValue):
+        return node.name == "AggregateJoin" or any(_aggregates(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_aggregates(v) for v in node)
+    return False
+
+
 class RdflibBackend:
     """An in-memory :class:`rdflib.Graph`.
 
@@ -111,7 +185,7 @@ class RdflibBackend:
         ...     "SELECT ?label WHERE { ?e rdfs:label ?label }",
         ...     {"e": IRI("https://w3id.org/msbackpain/Baclofen")},
         ... )
-        >>> [row["label"] for row in result]
+        >>> [str(row["label"]) for row in result]
         ['baclofen']
     """
 
@@ -128,10 +202,15 @@ class RdflibBackend:
         return len(self.graph)
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Parse ``path`` completely, then add its triples (named graphs are merged)."""
-        quads: list[pyoxigraph.Quad] = parse_quads(path, format=format, progress=progress)
+        quads = parse_quads(path, format=format, progress=progress, base=base)
         convert = _Converter()
         self.graph.addN(
             (convert(q.subject), convert(q.predicate), convert(q.object), self.graph) for q in quads
@@ -194,22 +273,20 @@ class RdflibBackend:
     ) -> QueryResult:
         result = self.graph.query(prepared, initBindings=init)
         if result.type == "ASK":
-            return QueryResult(
-                ("boolean",),
-                ({"boolean": str(bool(result.askAnswer)).lower()},),
-                bool(result.askAnswer),
-            )
+            answer = bool(result.askAnswer)
+            return QueryResult(("boolean",), (Row(boolean=_TRUE if answer else _FALSE),), answer)
+        value = _converter()
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = capped(result.graph or (), max_rows)
             rows = tuple(
-                {"subject": to_value(s), "predicate": to_value(p), "object": to_value(o)}
-                for s, p, o in triples
+                Row(subject=value(s), predicate=value(p), object=value(o)) for s, p, o in triples
             )
             return QueryResult(("subject", "predicate", "object"), rows)
-        variables = tuple(str(v) for v in result.vars or ())
+        keys = tuple(result.vars or ())
+        variables = tuple(str(v) for v in keys)
         rows = tuple(
-            {name: to_value(row[i]) for i, name in enumerate(variables)}  # type: ignore[index]
-            for row in capped(result, max_rows)
+            Row(zip(variables, [value(solution.get(k)) for k in keys], strict=True))
+            for solution in capped(_solutions(result, prepared), max_rows)
         )
         return QueryResult(variables, rows)
 

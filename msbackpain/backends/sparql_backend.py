@@ -27,14 +27,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from msbackpain import __version__
+from msbackpain._version import __version__
 from msbackpain.backends._binding import bind_values, checked, declare_prefixes
 from msbackpain.backends._http import HttpClient, Response
 from msbackpain.backends.base import BindingValue, Progress, capped
-from msbackpain.backends.oxigraph_backend import triple_values
+from msbackpain.backends.oxigraph_backend import triple_rows
 from msbackpain.exceptions import BackendError, QueryError, QueryTimeoutError, ResultTooLargeError
-from msbackpain.models import QueryResult
-from msbackpain.prefixes import compress
+from msbackpain.results import (
+    CANONICAL_DATATYPES,
+    XSD,
+    BlankNode,
+    Literal,
+    QueryResult,
+    Row,
+    Value,
+    canonical,
+)
+from msbackpain.results import iri as iri_term
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,9 +63,7 @@ _FINAL_KINDS = frozenset({"timeout", "incomplete-answer"})
 _POSITION = re.compile(r"(\bline |\bat |^)(\d+)(?=[:,) ]|$)", re.MULTILINE)
 
 
-@lru_cache(maxsize=1 << 16)
-def _compress(iri: str) -> str:
-    return compress(iri)
+_BOOLEANS = {True: Literal("true", XSD + "boolean"), False: Literal("false", XSD + "boolean")}
 
 
 @lru_cache(maxsize=1024)
@@ -64,16 +71,24 @@ def _prologued(text: str) -> str:
     return declare_prefixes(text)
 
 
-def _value(cell: Mapping[str, Any] | None) -> str | None:
+def _value(cell: Mapping[str, Any] | None) -> Value:
+    """Return the term of a SPARQL 1.1 JSON results cell (``typed-literal`` is Virtuoso's)."""
     if cell is None:
         return None
-    kind = cell.get("type")
-    value = str(cell.get("value", ""))
+    kind = cell["type"]
+    value = cell["value"]
+    if not isinstance(value, str):
+        raise TypeError
     if kind == "uri":
-        return _compress(value)
+        return iri_term(value)
     if kind == "bnode":
-        return f"_:{value}"
-    return value
+        return BlankNode(value)
+    if kind not in ("literal", "typed-literal"):
+        raise TypeError
+    datatype = cell.get("datatype")
+    if datatype in CANONICAL_DATATYPES:  # as Oxigraph writes it, whatever the engine
+        value = canonical(value, datatype)
+    return Literal(value, datatype, cell.get("xml:lang"))
 
 
 def _gateway_kind(response: Response) -> str | None:
@@ -144,10 +159,10 @@ results document (the server may have cancelled the query at its timeout): \
             answer = document["boolean"]
             if not isinstance(answer, bool):
                 raise TypeError
-            return QueryResult(("boolean",), ({"boolean": str(answer).lower()},), answer)
+            return QueryResult(("boolean",), (Row(boolean=_BOOLEANS[answer]),), answer)
         variables = tuple(str(v) for v in document["head"]["vars"])
         rows = tuple(
-            {name: _value(binding.get(name)) for name in variables}
+            Row({name: _value(binding.get(name)) for name in variables})
             for binding in document["results"]["bindings"]
         )
     except (KeyError, TypeError, AttributeError):
@@ -242,7 +257,12 @@ class SparqlBackend:
         self.http.close()
 
     def load(
-        self, path: Path, *, format: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        format: str | None = None,
+        progress: Progress | None = None,
+        base: str | None = None,
     ) -> None:
         """Refuse: a remote endpoint is read-only here (load files into the server itself)."""
         msg = f"the endpoint {self.endpoint} is read-only; load {path} into the server itself"
@@ -324,11 +344,8 @@ class SparqlBackend:
         if form in ("CONSTRUCT", "DESCRIBE"):
             response = self._send(text, _NTRIPLES, shift=shift, timeout=timeout)
             parsed = _parse_graph(response.body, self.endpoint)
-            triples = dict.fromkeys(triple_values(t) for t in capped(parsed, max_rows))
-            return QueryResult(
-                ("subject", "predicate", "object"),
-                tuple({"subject": s, "predicate": p, "object": o} for s, p, o in triples),
-            )
+            rows = triple_rows(parsed, max_rows, canonical_forms=True)
+            return QueryResult(("subject", "predicate", "object"), rows)
         response = self._send(text, _JSON, shift=shift, timeout=timeout)
         result = parse_results(response.body, self.endpoint)
         list(capped(result.rows, max_rows))  # raises past the cap: never a partial answer
