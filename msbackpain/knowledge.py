@@ -8,11 +8,10 @@ from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from msbackpain import queries
-from msbackpain.backends.base import IRI, Backend, BindingValue, check_iri
+from msbackpain.backends.base import IRI, Backend, BindingValue
 from msbackpain.conflicts import CHECKED_PREDICATES, answer_conflicts, unchecked_by
 from msbackpain.exceptions import QueryParameterError
-from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
-from msbackpain.guard import check_query
+from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_query
 from msbackpain.lookup import EntityIndex
 from msbackpain.models import (
     Entity,
@@ -199,6 +198,7 @@ mean "Lhermitte's sign"?
         allow_network: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_rows: int | None = DEFAULT_MAX_ROWS,
+        base: str | None = None,
         **bindings: EntityRef | BindingValue,
     ) -> QueryResult:
         """Run an ad-hoc SPARQL query, with ``bindings`` bound by the engine.
@@ -210,7 +210,8 @@ mean "Lhermitte's sign"?
         instead of returning a partial result (``timeout=None`` evaluates in-process).
         Known prefixes (``msbp:``, ``rdfs:``, ``skos:``, xref
         prefixes...) need no declaration. Bind an entity by passing an :class:`Entity` or an
-        :class:`~msbackpain.IRI`; a plain string binds a literal.
+        :class:`~msbackpain.IRI`; a plain string binds a literal. Relative IRIs resolve
+        against ``base``, by default ``https://w3id.org/msbackpain/`` on every backend.
 
         Raises:
             QueryError: for malformed text (with line and column) or a refused construct.
@@ -226,27 +227,15 @@ mean "Lhermitte's sign"?
             >>> sorted(row["d"] for row in result)
             ['msbp:Baclofen', 'msbp:Tizanidine']
         """
-        checked = check_query(sparql, allow_network=allow_network)
-        values: dict[str, BindingValue] = {}
-        for key, value in bindings.items():
-            if key not in checked.variables:
-                used = ", ".join(sorted(checked.variables)) or "none"
-                msg = f"the query has no variable ?{key} to bind (variables: {used})"
-                raise QueryParameterError(msg)
-            values[key] = IRI(value.iri) if isinstance(value, Entity) else value
-            if isinstance(values[key], IRI):
-                check_iri(str(values[key]), f"binding ?{key}")
-        if timeout is None or not self._backend.embedded:
-            return self._backend.query(
-                sparql, values, allow_network=allow_network, max_rows=max_rows, timeout=timeout
-            )
-        return run_limited(
-            self._backend.query,
+        values = {k: IRI(v.iri) if isinstance(v, Entity) else v for k, v in bindings.items()}
+        return run_query(
+            self._backend,
             sparql,
             values,
-            timeout=timeout,
             allow_network=allow_network,
+            timeout=timeout,
             max_rows=max_rows,
+            base=base,
         )
 
     # -- relations ------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from functools import lru_cache
 from msbackpain._sparql_text import mask as _mask
 from msbackpain.backends.base import IRI, BindingValue, check_iri
 from msbackpain.exceptions import QueryError, QueryParameterError
-from msbackpain.guard import CheckedQuery, check_query
+from msbackpain.guard import DEFAULT_BASE, CheckedQuery, check_query
 from msbackpain.prefixes import PREFIXES
 
-__all__ = ["bind_values", "checked", "declare_prefixes", "term"]
+__all__ = ["bind_values", "check_bindings", "checked", "declare_prefixes", "term"]
 
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
@@ -35,19 +35,50 @@ _WHERE = re.compile(r"\s*WHERE\b", re.IGNORECASE)
 _PREFIX_DECL = re.compile(r"(?<![?$\w:])PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 
 
-def checked(text: str, allow_network: bool = False) -> CheckedQuery:
-    """Return :func:`~msbackpain.guard.check_query` of ``text`` (cached there: queries repeat).
+def checked(
+    text: str,
+    allow_network: bool = False,
+    bindings: Mapping[str, BindingValue] | None = None,
+    base: str | None = None,
+) -> CheckedQuery:
+    """Return :func:`~msbackpain.guard.check_query` of ``text``, its ``bindings`` checked.
 
-    Engines must execute the result's ``text`` (the canonical text the guard parsed).
+    The parse is cached by the guard (queries repeat). Engines must execute the result's
+    ``text`` (the canonical text the guard parsed).
 
     Raises:
         QueryError: when the guard refuses the text.
+        QueryParameterError: when a binding names no variable of the query.
 
     Examples:
         >>> checked("ASK { ?s ?p ?o }").form
         'ASK'
     """
-    return check_query(text, allow_network=allow_network)
+    approved = check_query(text, allow_network=allow_network, base=base or DEFAULT_BASE)
+    check_bindings(approved, bindings or {})
+    return approved
+
+
+def check_bindings(approved: CheckedQuery, bindings: Mapping[str, BindingValue]) -> None:
+    """Raise :class:`~msbackpain.QueryParameterError` for a binding the query cannot take.
+
+    Engines ignore a binding of a variable the query does not use (a misspelled name would
+    silently answer the unbound query), and an IRI must be one.
+
+    Examples:
+        >>> check_bindings(check_query("ASK { ?s ?p ?o }"), {"x": 1})
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.QueryParameterError: the query has no variable ?x to bind \
+(variables: o, p, s)
+    """
+    for key, value in bindings.items():
+        if key not in approved.variables:
+            used = ", ".join(sorted(approved.variables)) or "none"
+            msg = f"the query has no variable ?{key} to bind (variables: {used})"
+            raise QueryParameterError(msg)
+        if isinstance(value, IRI):
+            check_iri(str(value), f"binding ?{key}")
 
 
 def term(value: BindingValue) -> str:
@@ -146,17 +177,22 @@ def bind_values(text: str, bindings: Mapping[str, BindingValue]) -> str:
     return text[:offset] + "".join(clauses) + text[offset:]
 
 
-def declare_prefixes(text: str) -> str:
+def declare_prefixes(text: str, base: str | None = None) -> str:
     """Return ``text`` with a ``PREFIX`` line for every known prefix it does not declare.
 
-    Embedded engines take the prefixes as a parameter; a remote endpoint only sees text.
+    Embedded engines take the prefixes and the base IRI as parameters; a remote endpoint
+    only sees text, so ``base`` (when given) comes first as a ``BASE`` line: a ``BASE`` of
+    the query's own then resolves against it, as it does in the embedded engines.
 
     Examples:
         >>> "PREFIX skos:" in declare_prefixes("SELECT * { ?s skos:altLabel ?o }")
         True
         >>> declare_prefixes("PREFIX msbp: <urn:x#> ASK {}").count("PREFIX msbp:")
         1
+        >>> declare_prefixes("ASK {}", "https://w3id.org/msbackpain/").splitlines()[0]
+        'BASE <https://w3id.org/msbackpain/>'
     """
     declared = {(m.group(1) or "") for m in _PREFIX_DECL.finditer(_mask(text))}
     missing = [f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()) if p not in declared]
-    return "".join(missing) + text
+    head = [f"BASE {term(IRI(base))}\n"] if base is not None else []
+    return "".join(head + missing) + text

@@ -60,8 +60,8 @@ def _compress(iri: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _prologued(text: str) -> str:
-    return declare_prefixes(text)
+def _prologued(text: str, base: str) -> str:
+    return declare_prefixes(text, base)
 
 
 def _value(cell: Mapping[str, Any] | None) -> str | None:
@@ -309,16 +309,17 @@ class SparqlBackend:
         allow_network: bool = False,
         max_rows: int | None = None,
         timeout: float | None = None,
+        base: str | None = None,
     ) -> QueryResult:
-        """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint.
+        """Send ``sparql`` (guarded, base and prefixes declared, ``bindings`` as VALUES).
 
         ``timeout`` limits the wait for this query's answer
         (:class:`~msbackpain.QueryTimeoutError` past it); without it the backend's
         ``read_timeout`` applies. The server's own limits stop the query on the server.
         """
-        approved = checked(sparql, allow_network)  # the endpoint gets the canonical text
+        approved = checked(sparql, allow_network, bindings, base)  # the canonical text goes
         form, sparql = approved.form, approved.text
-        prologued = _prologued(sparql)
+        prologued = _prologued(sparql, approved.base)
         shift = prologued.count("\n") - sparql.count("\n")  # PREFIX lines put before the text
         text = bind_values(prologued, bindings or {})
         if form in ("CONSTRUCT", "DESCRIBE"):
