@@ -104,7 +104,7 @@ def measure(runs: int, before: Path | None) -> dict[str, Any]:
 def render(data: dict[str, Any], runs: int) -> str:
     """Return the Markdown table of ``data``."""
     lines = [
-        "## Ad-hoc query latency",
+        "# Ad-hoc query latency",
         "",
         f"Median of {runs} calls of `kg.query` in one process per backend, on the bundle, in ms.",
         "",

@@ -254,10 +254,22 @@ def _check_base(base: str) -> None:
 
 
 def _translate(parsed: Any, base: str) -> Any:
-    """Return rdflib's algebra of ``parsed`` (which it rewrites in place: inspect it first)."""
+    """Return rdflib's algebra of ``parsed`` (which it rewrites in place: inspect it first).
+
+    A relative ``BASE`` of the query is resolved against the one before it first, as the
+    grammar says and pyoxigraph does (rdflib would take it as it stands).
+    """
     from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
 
     from msbackpain.prefixes import PREFIXES
+
+    current = base
+    for declaration in parsed[0]:
+        if isinstance(declaration, CompValue) and declaration.name == "Base":
+            current = str(URIRef(str(declaration["iri"]), base=current))
+            declaration["iri"] = URIRef(current)
 
     return parsing(lambda: translateQuery(parsed, base=base, initNs=PREFIXES))
 
