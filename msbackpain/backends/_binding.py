@@ -27,8 +27,9 @@ from msbackpain.exceptions import QueryError, QueryParameterError
 from msbackpain.guard import DEFAULT_BASE, CheckedQuery, check_query
 from msbackpain.prefixes import PREFIXES
 
-__all__ = ["bind_values", "check_bindings", "checked", "declare_prefixes", "term"]
+__all__ = ["bind_values", "bound", "check_bindings", "checked", "declare_prefixes", "term"]
 
+_RDFLIB_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FORM = re.compile(r"(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?!:)", re.IGNORECASE)
 _WHERE = re.compile(r"\s*WHERE\b", re.IGNORECASE)
@@ -175,6 +176,40 @@ def bind_values(text: str, bindings: Mapping[str, BindingValue]) -> str:
         clauses.append(f" VALUES ?{name} {{ {term(value)} }}")
     offset = _where_offset(text)
     return text[:offset] + "".join(clauses) + text[offset:]
+
+
+def bound(
+    approved: CheckedQuery,
+    bindings: Mapping[str, BindingValue],
+    allow_network: bool = False,
+    text: str | None = None,
+) -> str:
+    """Return the text an engine runs: ``text`` (default: the guard's) with ``bindings`` bound.
+
+    The bound text goes through the guard again (its parse is cached like any other), so the
+    engine runs exactly a text the guard checked, never one spliced after the check.
+
+    Raises:
+        QueryParameterError: for a value SPARQL text cannot carry unchanged (a ``\\uXXXX``
+            sequence, which §19.2 expands before parsing).
+        QueryError: if the bound text is refused.
+
+    Examples:
+        >>> approved = checked("SELECT ?l WHERE { ?e rdfs:label ?l }")
+        >>> bound(approved, {"e": IRI("http://x.org/a")})
+        'SELECT ?l WHERE { VALUES ?e { <http://x.org/a> } ?e rdfs:label ?l }'
+    """
+    source = approved.text if text is None else text
+    if not bindings:
+        return source
+    spliced = bind_values(source, bindings)
+    if _RDFLIB_ESCAPE.search(spliced):  # the guard's text has none left: a value brought it
+        msg = "a bound value holds a \\u escape sequence, which SPARQL text cannot carry"
+        raise QueryParameterError(msg)
+    again = check_query(spliced, allow_network=allow_network, base=approved.base)
+    if again.form != approved.form:  # pragma: no cover - VALUES cannot change the form
+        raise QueryError("binding the parameters changed the query form")
+    return again.text
 
 
 def declare_prefixes(text: str, base: str | None = None) -> str:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from msbackpain import __version__
-from msbackpain.backends._binding import bind_values, checked, declare_prefixes
+from msbackpain.backends._binding import bound, checked, declare_prefixes
 from msbackpain.backends._http import HttpClient, Response
 from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.backends.oxigraph_backend import triple_values
@@ -321,7 +321,7 @@ class SparqlBackend:
         form, sparql = approved.form, approved.text
         prologued = _prologued(sparql, approved.base)
         shift = prologued.count("\n") - sparql.count("\n")  # PREFIX lines put before the text
-        text = bind_values(prologued, bindings or {})
+        text = bound(approved, bindings or {}, allow_network, prologued)
         if form in ("CONSTRUCT", "DESCRIBE"):
             response = self._send(text, _NTRIPLES, shift=shift, timeout=timeout)
             parsed = _parse_graph(response.body, self.endpoint)
