@@ -11,7 +11,7 @@ Each backend is measured in one process of its own: the median of many calls of
   5``), with the default time limit and without one (``timeout=None``);
 - a new ad-hoc text each call (the LIMIT changes), so every call parses;
 - the text of the named query ``triggers_of`` with ``pain`` bound (the path ``kg.run`` takes
-  when its answer is not cached yet), with the default time limit;
+  when its answer is not cached yet), with the default time limit and without one;
 - the engine alone on the same small text, as the floor.
 
 ``--before DIR`` measures the same calls with the code of another checkout ``DIR`` beside.
@@ -67,6 +67,8 @@ out = {
     "same text, timeout=None": median(lambda i=0: kg.query(small, timeout=None)),
     "new text each call": median(lambda i=0: kg.query(small.replace("5", str(6 + i)))),
     "named query text, pain bound": median(lambda i=0: kg.query(named, pain=pain)),
+    "named query text, pain bound, timeout=None": median(
+        lambda i=0: kg.query(named, pain=pain, timeout=None)),
     "the engine alone (prepared)": median(engine),
 }
 print(json.dumps(out))

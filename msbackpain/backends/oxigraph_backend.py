@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from msbackpain.backends._binding import bound, checked
+from msbackpain.backends._binding import bind_values, checked
 from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads
 from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
 from msbackpain.exceptions import BackendError, MsBackPainError, OntologyLoadError, QueryError
@@ -297,7 +297,7 @@ class OxigraphBackend:
         """
         approved = checked(sparql, allow_network, bindings, base)
         form = approved.form
-        text = bound(approved, bindings or {}, allow_network)
+        text = bind_values(approved.text, bindings or {})  # see _binding.bound: not re-parsed
         with self._lock:
             return self._evaluate(text, form, max_rows, approved.base)
 
