@@ -114,11 +114,13 @@ def render(data: dict[str, Any], runs: int) -> str:
     with_before = any(v["before"] is not None for v in data.values())
     if with_before:
         lines += [
-            "The *before* columns ran the same calls, in the same run, with the code before "
-            "issue 16's one SPARQL pipeline (the guard and rdflib each parsed a text, and a "
-            "timed query forked a child per call); now a timed query is a round trip to a "
-            "persistent worker that parses each text once. The machine was shared with other "
-            "work: compare the columns, not the absolute times.",
+            (
+                "The *before* columns ran the same calls, in the same run, with the code before "
+                "issue 16's one SPARQL pipeline (the guard and rdflib each parsed a text, and a "
+                "timed query forked a child per call); now a timed query is a round trip to a "
+                "persistent worker that parses each text once. The machine was shared with other "
+                "work: compare the columns, not the absolute times."
+            ),
             "",
         ]
     head = "| case | " + " | ".join(f"{b} (before) | {b}" if with_before else b for b in data)
@@ -144,7 +146,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     runs = 5 if args.smoke else args.runs
     data = measure(runs, args.before)
-    write_results(results_dir(args.results), NAME, render(data, runs), {"title": NAME, "runs": runs, **data})
+    write_results(
+        results_dir(args.results), NAME, render(data, runs), {"title": NAME, "runs": runs, **data}
+    )
     return 0
 
 
