@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from msbackpain import queries
-from msbackpain.backends.base import IRI, BindingValue, check_iri
+from msbackpain.backends.base import IRI, BindingValue
 from msbackpain.exceptions import QueryParameterError
-from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_limited
-from msbackpain.guard import check_query
+from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_query
 from msbackpain.models import Entity, QueryResult
 
 if TYPE_CHECKING:
@@ -47,28 +46,17 @@ def query(
     allow_network: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_rows: int | None = DEFAULT_MAX_ROWS,
+    base: str | None = None,
     **bindings: EntityRef | BindingValue,
 ) -> QueryResult:
     """Check ``sparql``, bind ``bindings``, run it under limits (:meth:`KnowledgeGraph.query`)."""
-    checked = check_query(sparql, allow_network=allow_network)
-    values: dict[str, BindingValue] = {}
-    for key, value in bindings.items():
-        if key not in checked.variables:
-            used = ", ".join(sorted(checked.variables)) or "none"
-            msg = f"the query has no variable ?{key} to bind (variables: {used})"
-            raise QueryParameterError(msg)
-        values[key] = IRI(value.iri) if isinstance(value, Entity) else value
-        if isinstance(values[key], IRI):
-            check_iri(str(values[key]), f"binding ?{key}")
-    if timeout is None or not kg.backend.embedded:
-        return kg.backend.query(
-            sparql, values, allow_network=allow_network, max_rows=max_rows, timeout=timeout
-        )
-    return run_limited(
-        kg.backend.query,
+    values = {k: IRI(v.iri) if isinstance(v, Entity) else v for k, v in bindings.items()}
+    return run_query(
+        kg.backend,
         sparql,
         values,
-        timeout=timeout,
         allow_network=allow_network,
+        timeout=timeout,
         max_rows=max_rows,
+        base=base,
     )

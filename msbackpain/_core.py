@@ -139,6 +139,7 @@ mean "Lhermitte's sign"?
         allow_network: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_rows: int | None = DEFAULT_MAX_ROWS,
+        base: str | None = None,
         **bindings: EntityRef | BindingValue,
     ) -> QueryResult:
         """Run an ad-hoc SPARQL query, with ``bindings`` bound by the engine.
@@ -150,7 +151,8 @@ mean "Lhermitte's sign"?
         instead of returning a partial result (``timeout=None`` evaluates in-process).
         Known prefixes (``msbp:``, ``rdfs:``, ``skos:``, xref
         prefixes...) need no declaration. Bind an entity by passing an :class:`Entity` or an
-        :class:`~msbackpain.IRI`; a plain string binds a literal.
+        :class:`~msbackpain.IRI`; a plain string binds a literal. Relative IRIs resolve
+        against ``base``, by default ``https://w3id.org/msbackpain/`` on every backend.
 
         Raises:
             QueryError: for malformed text (with line and column) or a refused construct.
@@ -172,5 +174,6 @@ mean "Lhermitte's sign"?
             allow_network=allow_network,
             timeout=timeout,
             max_rows=max_rows,
+            base=base,
             **bindings,
         )

@@ -5,20 +5,19 @@ pyoxigraph's Rust loop). :func:`run_limited` evaluates in another process and ki
 the time limit passes, raising :class:`~msbackpain.QueryTimeoutError`; the graph in the
 caller is untouched and stays usable. Pass ``timeout=None`` to evaluate in-process.
 
-Which process depends on the caller. A process with a single thread (counted by the kernel
-in ``/proc/self/task``, so threads of native libraries count too) is forked: the child shares
-the loaded graph copy-on-write and nothing is reloaded. A process with more than one thread
-is never forked (a lock held by another thread stays held in the child, and 0.2-0.7% of
-forked queries hung): the call goes to a persistent worker interpreter that holds a copy of
-the graph (:mod:`msbackpain._worker`). The same worker gives the time limit where ``fork``
-does not exist.
+A query (a call of a backend's method) goes to a persistent worker holding a copy of the
+graph (:mod:`msbackpain._worker`), reused across queries: forked from a process with a single
+thread (counted by the kernel in ``/proc/self/task``, so threads of native libraries count
+too), otherwise a fresh interpreter (a lock held by another thread stays held in a forked
+child, and 0.2-0.7% of forked queries hung). Any other function is forked per call, or sent
+to a worker where the process has threads.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from msbackpain.exceptions import BackendError, QueryTimeoutError
@@ -26,7 +25,10 @@ from msbackpain.exceptions import BackendError, QueryTimeoutError
 if TYPE_CHECKING:  # multiprocessing costs 20 ms to import: only a query with a limit needs it
     from multiprocessing.connection import Connection
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "can_fork", "run_limited"]
+    from msbackpain.backends.base import Backend, BindingValue
+    from msbackpain.models import QueryResult
+
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "can_fork", "run_limited", "run_query"]
 
 #: Seconds an ad-hoc query may run before it is stopped.
 DEFAULT_TIMEOUT = 30.0
@@ -51,6 +53,45 @@ def can_fork() -> bool:
         return len(os.listdir("/proc/self/task")) == 1
     except OSError:  # no /proc (macOS, BSD): threads we cannot see may exist
         return False
+
+
+def run_query(
+    backend: Backend,
+    sparql: str,
+    bindings: Mapping[str, BindingValue],
+    *,
+    allow_network: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    base: str | None = None,
+) -> QueryResult:
+    """Return ``backend.query(...)`` of an ad-hoc query, under ``timeout`` for an embedded one.
+
+    The whole pipeline (guard, one parse, bindings checked and bound, evaluation) runs where
+    the query runs: in a persistent worker process for an embedded backend with a time limit
+    (:mod:`msbackpain._worker`; nothing is parsed twice and nothing forks per query), in this
+    process with ``timeout=None``, and at the endpoint (which is told the time limit) for a
+    remote backend.
+
+    Raises:
+        QueryError: for refused or malformed text.
+        QueryParameterError: for a binding the query cannot take.
+        QueryTimeoutError: past ``timeout``; no partial result is returned.
+        ResultTooLargeError: past ``max_rows``.
+
+    Examples:
+        >>> from msbackpain.backends import get_backend
+        >>> run_query(get_backend("oxigraph"), "ASK {}", {}, timeout=None).boolean
+        True
+    """
+    options = {"allow_network": allow_network, "max_rows": max_rows, "base": base}
+    if timeout is None or not backend.embedded:
+        return backend.query(sparql, bindings, timeout=timeout, **options)  # type: ignore[arg-type]
+    from msbackpain import _worker
+
+    args = (sparql, dict(bindings))
+    result: QueryResult = _worker.call(backend, "query", args, options, timeout=timeout)
+    return result
 
 
 def _child(
@@ -84,13 +125,13 @@ def run_limited(
         >>> run_limited(sum, [1, 2, 3], timeout=5)
         6
     """
-    if not can_fork():
-        from msbackpain import _worker
+    from msbackpain import _worker
 
-        owner = getattr(fn, "__self__", None)
-        if owner is not None and hasattr(owner, "triples") and hasattr(owner, "name"):
-            name = getattr(fn, "__name__", "query")
-            return _worker.call(owner, name, args, kwargs, timeout=timeout, what=what)  # type: ignore[no-any-return]
+    owner = getattr(fn, "__self__", None)
+    if owner is not None and hasattr(owner, "triples") and hasattr(owner, "name"):
+        name = getattr(fn, "__name__", "query")
+        return _worker.call(owner, name, args, kwargs, timeout=timeout, what=what)  # type: ignore[no-any-return]
+    if not can_fork():
         return _worker.call(None, fn, args, kwargs, timeout=timeout, what=what)  # type: ignore[no-any-return]
     import multiprocessing
 

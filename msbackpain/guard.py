@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
@@ -35,6 +35,7 @@ from msbackpain._sparql_text import (
 from msbackpain.exceptions import QueryError
 
 __all__ = [
+    "DEFAULT_BASE",
     "MAX_EXPRESSION_OPERATORS",
     "MAX_NESTING_DEPTH",
     "MAX_PATTERN_ELEMENTS",
@@ -43,9 +44,15 @@ __all__ = [
     "CheckedQuery",
     "check_query",
     "nesting_depth",
+    "oxigraph_opinion",
     "parsing",
 ]
 
+#: The base IRI relative IRIs in a query resolve against unless it declares its own ``BASE``:
+#: the bundle's namespace, the same on every backend (never a local path).
+DEFAULT_BASE = "https://w3id.org/msbackpain/"
+#: Distinct (text, options) pairs whose parse is kept; texts are at most MAX_QUERY_LENGTH.
+CACHE_SIZE = 256
 #: Held by every rdflib SPARQL parse in the library: pyparsing's parse actions share state,
 #: and eight threads parsing at once broke the parser for the rest of the process.
 PARSE_LOCK = threading.RLock()
@@ -64,6 +71,7 @@ _FORMS: dict[str, QueryForm] = {
 _OPT_IN = "pass allow_network=True to opt in"
 # The words that reach out, outside strings, IRIs and comments (a backstop to the parse).
 _NETWORK = re.compile(r"(?<![\w?$:])(SERVICE|FROM)(?![\w:])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +79,16 @@ class CheckedQuery:
     """A query that passed :func:`check_query`: its form and the variables it mentions.
 
     ``text`` is the canonical text the guard parsed; it is exactly what an engine must run
-    (for a server: the body sent to the engine), never the text the caller gave.
+    (for a server: the body sent to the engine), never the text the caller gave. ``base`` is
+    the IRI its relative IRIs resolve against, and ``algebra`` the rdflib query the guard
+    built from its one parse (the rdflib backend evaluates it: nothing is parsed twice).
     """
 
     text: str
     form: QueryForm
     variables: frozenset[str]
+    base: str = DEFAULT_BASE
+    algebra: Any = field(default=None, compare=False, repr=False)
 
 
 def nesting_depth(text: str) -> int:
@@ -148,7 +160,9 @@ def _position(err: Any, text: str) -> str:
     return f" at line {line}, column {col} (near {snippet[:40]!r})"
 
 
-def check_query(text: str, *, allow_network: bool = False) -> CheckedQuery:
+def check_query(
+    text: str, *, allow_network: bool = False, base: str = DEFAULT_BASE
+) -> CheckedQuery:
     """Parse ``text`` and refuse what must not run.
 
     Allowed are SELECT, ASK, CONSTRUCT and DESCRIBE. Updates (``INSERT``, ``DELETE``,
@@ -157,7 +171,11 @@ def check_query(text: str, *, allow_network: bool = False) -> CheckedQuery:
     Texts larger than the engine survives are refused naming the limit: ``MAX_QUERY_LENGTH``
     characters, ``MAX_NESTING_DEPTH`` levels of brackets, ``MAX_PATTERN_ELEMENTS`` pattern
     elements and ``MAX_EXPRESSION_OPERATORS`` operators. The result's ``text`` is the
-    canonical text that was parsed: run that, not ``text``.
+    canonical text that was parsed: run that, not ``text``. Relative IRIs resolve against
+    ``base`` (:data:`DEFAULT_BASE` unless given), as they will in every engine.
+
+    Each text is parsed once: the answer (or the refusal) for a (text, options) pair is kept
+    in a bounded, thread-safe LRU cache of :data:`CACHE_SIZE` entries.
 
     Raises:
         QueryError: with the position of a syntax error, or the reason for refusing.
@@ -173,27 +191,43 @@ def check_query(text: str, *, allow_network: bool = False) -> CheckedQuery:
         msbackpain.exceptions.QueryError: SERVICE is not allowed: it makes the engine call \
 <http://example.org/sparql>; pass allow_network=True to opt in
     """
-    return _check(text, allow_network)
+    return _check(text, allow_network, base)
 
 
-@lru_cache(maxsize=256)  # texts are at most MAX_QUERY_LENGTH: at most about 25 MB held
-def _check(text: str, allow_network: bool) -> CheckedQuery:
+@lru_cache(maxsize=CACHE_SIZE)  # lru_cache is thread-safe; a refusal is cached as one too
+def _check(text: str, allow_network: bool, base: str) -> CheckedQuery:
+    try:
+        return _parse_and_check(text, allow_network, base)
+    except QueryError:
+        raise
+    except RecursionError as err:
+        raise QueryError("query is too deeply nested to parse") from err
+    except Exception as err:  # rdflib's parser raises many types: one error
+        raise QueryError(f"malformed SPARQL: {_one_line(err)}") from err
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(getattr(err, "msg", None) or err).split())
+    return text or type(err).__name__
+
+
+def _parse_and_check(text: str, allow_network: bool, base: str) -> CheckedQuery:
     text = canonical(text)
     masked = mask(text)
     refuse_oversized(masked)
+    _check_base(base)
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
         parsed = parsing(lambda: parseQuery(text))
-    except RecursionError as err:
-        raise QueryError("query is too deeply nested to parse") from err
+    except RecursionError:
+        raise
     except Exception as err:
         try:
             parsing(lambda: parseUpdate(text))
         except Exception:  # noqa: BLE001
-            raise QueryError(
-                f"malformed SPARQL{_position(err, text)}: {getattr(err, 'msg', err)}"
-            ) from err
+            msg = f"malformed SPARQL{_position(err, text)}: {_one_line(err)}"
+            raise QueryError(msg) from err
         msg = (
             "only SELECT, ASK, CONSTRUCT and DESCRIBE are allowed; "
             "updates such as LOAD, INSERT and DELETE are refused"
@@ -207,7 +241,77 @@ def _check(text: str, allow_network: bool) -> CheckedQuery:
             f"{_OPT_IN}"
         )
         raise QueryError(msg)
-    return CheckedQuery(text, form, frozenset(variables))
+    return CheckedQuery(text, form, frozenset(variables), base, _translate(parsed, base))
+
+
+def _check_base(base: str) -> None:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(base)
+    except ValueError:
+        raise QueryError(f"the base {base!r} is not an absolute IRI") from None
+
+
+def _translate(parsed: Any, base: str) -> Any:
+    """Return rdflib's algebra of ``parsed`` (which it rewrites in place: inspect it first).
+
+    A relative ``BASE`` of the query is resolved against the one before it first, as the
+    grammar says and pyoxigraph does (rdflib would take it as it stands).
+    """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    from msbackpain.prefixes import PREFIXES
+
+    current = base
+    for declaration in parsed[0]:
+        if isinstance(declaration, CompValue) and declaration.name == "Base":
+            current = str(URIRef(str(declaration["iri"]), base=current))
+            declaration["iri"] = URIRef(current)
+
+    return parsing(lambda: translateQuery(parsed, base=base, initNs=PREFIXES))
+
+
+def oxigraph_opinion(checked: CheckedQuery) -> None:
+    """Raise :class:`~msbackpain.QueryError` if pyoxigraph's parser refuses ``checked.text``.
+
+    rdflib's parser accepts some texts the SPARQL grammar forbids (10 of the 31 negative W3C
+    syntax tests: variables bound twice, VALUES rows of the wrong width...). The rdflib backend
+    asks pyoxigraph, which rejects them all, before it evaluates; the oxigraph backend gets
+    the same verdict from its own engine. The text goes to an empty store and the answer is
+    never read; the query is only planned (an ``ORDER BY`` or ``ASK`` may evaluate on no data,
+    within the caller's time limit). A text with ``SERVICE`` (allowed by ``allow_network``)
+    is not asked, so that no call is made twice: rdflib's parser alone decides there.
+
+    Examples:
+        >>> oxigraph_opinion(check_query("SELECT * { ?s ?p ?o }"))
+        >>> oxigraph_opinion(check_query("SELECT * { BIND(1 AS ?x) BIND(2 AS ?x) }"))
+        Traceback (most recent call last):
+        ...
+        msbackpain.exceptions.QueryError: malformed SPARQL: error at 1:41: expected [_]
+    """
+    if _SERVICE.search(mask(checked.text)):
+        return
+    verdict = _opinion(checked.text, checked.base)
+    if verdict is not None:
+        raise QueryError(verdict)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _opinion(text: str, base: str) -> str | None:
+    import pyoxigraph
+
+    from msbackpain.prefixes import PREFIXES
+
+    try:
+        pyoxigraph.Store().query(text, base_iri=base, prefixes=PREFIXES)
+    except SyntaxError as err:
+        return f"malformed SPARQL: {_one_line(err)}"
+    except Exception:  # noqa: BLE001 - not a syntax verdict (an unknown function...)
+        return None
+    return None
 
 
 def _inspect(parsed: Any, allow_network: bool) -> tuple[QueryForm, set[str]]:

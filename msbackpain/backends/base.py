@@ -173,12 +173,15 @@ class Backend(Protocol):
         allow_network: bool = False,
         max_rows: int | None = None,
         timeout: float | None = None,
+        base: str | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` bound by the engine and return its rows.
 
         Every backend runs :func:`msbackpain.guard.check_query` on the text right before
         evaluation (updates, ``SERVICE`` and ``FROM`` are refused unless ``allow_network``;
         deep nesting always is): the engines federate and crash on their own otherwise.
+        A binding must name a variable of the query. Relative IRIs resolve against
+        ``base`` (:data:`msbackpain.guard.DEFAULT_BASE` unless given), on every backend.
         Results are backend-neutral RDF terms (:mod:`msbackpain.results`): IRIs read as
         CURIEs where a known prefix covers them, literals as their lexical form (numbers
         and booleans in Oxigraph's canonical form) with datatype and language kept, blank

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from msbackpain.backends._binding import bind_values, checked
 from msbackpain.backends._parse import open_rdf, oxigraph_format, parse_quads, source_base
 from msbackpain.backends.base import BindingValue, Progress, capped, rdf_format
-from msbackpain.exceptions import BackendError, OntologyLoadError, QueryError
+from msbackpain.exceptions import BackendError, MsBackPainError, OntologyLoadError, QueryError
 from msbackpain.prefixes import PREFIXES
 from msbackpain.results import (
     CANONICAL_DATATYPES,
@@ -104,6 +104,10 @@ def triple_rows(
         (value(t.subject), value(t.predicate), value(t.object)) for t in capped(triples, max_rows)
     )
     return tuple(Row(subject=s, predicate=p, object=o) for s, p, o in rows)
+
+
+def _line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _is_store(path: Path) -> bool:
@@ -316,20 +320,22 @@ class OxigraphBackend:
         allow_network: bool = False,
         max_rows: int | None = None,
         timeout: float | None = None,
+        base: str | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` in a VALUES clause, after the guard.
 
-        What runs is the guard's canonical text, never ``sparql`` itself.
+        What runs is the guard's canonical text, never ``sparql`` itself; relative IRIs
+        resolve against ``base`` (the guard's default unless given).
         """
-        approved = checked(sparql, allow_network)
+        approved = checked(sparql, allow_network, bindings, base)
         form = approved.form
-        text = bind_values(approved.text, bindings or {})
+        text = bind_values(approved.text, bindings or {})  # see _binding.bound: not re-parsed
         with self._lock:
-            return self._evaluate(text, form, max_rows)
+            return self._evaluate(text, form, max_rows, approved.base)
 
-    def _evaluate(self, text: str, form: str, max_rows: int | None) -> QueryResult:
+    def _evaluate(self, text: str, form: str, max_rows: int | None, base: str) -> QueryResult:
         try:
-            result = self.store.query(text, prefixes=PREFIXES)
+            result = self.store.query(text, prefixes=PREFIXES, base_iri=base)
             if form == "ASK":
                 answer = bool(result)
                 return QueryResult(
@@ -345,12 +351,15 @@ class OxigraphBackend:
                 Row(zip(variables, map(value, solution), strict=True))
                 for solution in capped(solutions, max_rows)
             )
+        except MsBackPainError:
+            raise
         except SyntaxError as err:
-            raise QueryError(f"malformed SPARQL: {err}") from None
+            raise QueryError(f"malformed SPARQL: {_line(err)}") from None
         except OSError as err:
-            raise BackendError(f"the Oxigraph store failed: {err}") from err
-        except (ValueError, TypeError) as err:
-            raise QueryError(f"the query failed during evaluation: {err}") from err
+            raise BackendError(f"the Oxigraph store failed: {_line(err)}") from err
+        except Exception as err:  # pyoxigraph raises ValueError, RuntimeError...
+            msg = f"the query failed during evaluation: {_line(err)}"
+            raise QueryError(msg) from err
         return QueryResult(variables, rows)
 
     def triples(self) -> Iterator[tuple[str, str, str]]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from threading import Lock
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -19,8 +16,7 @@ from msbackpain.backends._binding import checked, term
 from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import IRI, BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
-from msbackpain.guard import parsing
-from msbackpain.prefixes import PREFIXES
+from msbackpain.guard import oxigraph_opinion
 from msbackpain.results import (
     CANONICAL_DATATYPES,
     XSD,
@@ -39,8 +35,6 @@ if TYPE_CHECKING:
     from msbackpain.backends.base import Backend
 
 __all__ = ["RdflibBackend", "to_value"]
-
-_PREPARED_CACHE_SIZE = 256
 
 
 _BOOLEAN = XSD + "boolean"
@@ -87,6 +81,10 @@ def _converter() -> Callable[[Node | None], Value]:
         return found
 
     return value
+
+
+def _line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _to_node(value: BindingValue) -> Identifier:
@@ -172,10 +170,9 @@ class RdflibBackend:
     """An in-memory :class:`rdflib.Graph`.
 
     Files are parsed strictly by pyoxigraph and added only when the whole file parsed, so a
-    bad file never leaves the graph half-loaded. Query texts are prepared once
-    (``prepareQuery``, under the library's parse lock) and kept in a small LRU cache: rdflib
-    otherwise re-parses the text on every call (2-9 ms). Bindings are passed as
-    ``initBindings``.
+    bad file never leaves the graph half-loaded. A query text is parsed once, by the guard
+    (:func:`~msbackpain.guard.check_query`, cached there): rdflib otherwise re-parses the
+    text on every call (2-9 ms). Bindings are passed as ``initBindings``.
 
     Examples:
         >>> from msbackpain._resources import ontology_dir
@@ -195,8 +192,6 @@ class RdflibBackend:
 
     def __init__(self) -> None:
         self.graph = rdflib.Graph()
-        self._prepared: OrderedDict[str, Query] = OrderedDict()
-        self._lock = Lock()
 
     def __len__(self) -> int:
         return len(self.graph)
@@ -219,24 +214,6 @@ class RdflibBackend:
             size = path.stat().st_size
             progress(path, size, size)
 
-    def _prepare(self, sparql: str) -> Query:
-        with self._lock:
-            prepared = self._prepared.get(sparql)
-            if prepared is not None:
-                self._prepared.move_to_end(sparql)
-                return prepared
-        try:  # under the parse lock: pyparsing's parse actions are not thread-safe
-            prepared = parsing(lambda: prepareQuery(sparql, initNs=PREFIXES))
-        except RecursionError as err:
-            raise QueryError("the query is too deeply nested to parse") from err
-        except Exception as err:  # pyparsing and rdflib raise many types for bad text
-            raise QueryError(f"malformed SPARQL: {err}") from err
-        with self._lock:
-            self._prepared[sparql] = prepared
-            while len(self._prepared) > _PREPARED_CACHE_SIZE:
-                self._prepared.popitem(last=False)
-        return prepared
-
     def query(
         self,
         sparql: str,
@@ -245,28 +222,28 @@ class RdflibBackend:
         allow_network: bool = False,
         max_rows: int | None = None,
         timeout: float | None = None,
+        base: str | None = None,
     ) -> QueryResult:
         """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``.
 
-        What runs is the guard's canonical text, never ``sparql`` itself.
+        What runs is the algebra the guard built from its one parse of the canonical text,
+        after pyoxigraph's parser agreed that the text is SPARQL
+        (:func:`~msbackpain.guard.oxigraph_opinion`). Relative IRIs resolve against ``base``.
         """
-        prepared = self._prepare(checked(sparql, allow_network).text)
+        approved = checked(sparql, allow_network, bindings, base)
+        oxigraph_opinion(approved)
         init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
         try:
-            return self._evaluate(prepared, init, max_rows)
+            return self._evaluate(approved.algebra, init, max_rows)
         except MsBackPainError:
             raise
         except OSError as err:  # SERVICE or FROM that the caller allowed, and that failed
-            raise BackendError(f"the query's remote call failed: {err}") from err
+            raise BackendError(f"the query's remote call failed: {_line(err)}") from err
         except RecursionError as err:
             raise QueryError("the query is too deeply nested to evaluate") from err
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            ArithmeticError,
-        ) as err:  # rdflib evaluation errors
-            raise QueryError(f"the query failed during evaluation: {err}") from err
+        except Exception as err:  # rdflib's evaluator raises many types
+            msg = f"the query failed during evaluation: {type(err).__name__}: {_line(err)}"
+            raise QueryError(msg) from err
 
     def _evaluate(
         self, prepared: Query, init: dict[str, Identifier], max_rows: int | None

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from msbackpain._version import __version__
-from msbackpain.backends._binding import bind_values, checked, declare_prefixes
+from msbackpain.backends._binding import bound, checked, declare_prefixes
 from msbackpain.backends._http import HttpClient, Response
 from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.backends.oxigraph_backend import triple_rows
@@ -67,8 +67,8 @@ _BOOLEANS = {True: Literal("true", XSD + "boolean"), False: Literal("false", XSD
 
 
 @lru_cache(maxsize=1024)
-def _prologued(text: str) -> str:
-    return declare_prefixes(text)
+def _prologued(text: str, base: str) -> str:
+    return declare_prefixes(text, base)
 
 
 def _value(cell: Mapping[str, Any] | None) -> Value:
@@ -329,18 +329,19 @@ class SparqlBackend:
         allow_network: bool = False,
         max_rows: int | None = None,
         timeout: float | None = None,
+        base: str | None = None,
     ) -> QueryResult:
-        """Send ``sparql`` (guarded, prefixes declared, ``bindings`` as VALUES) to the endpoint.
+        """Send ``sparql`` (guarded, base and prefixes declared, ``bindings`` as VALUES).
 
         ``timeout`` limits the wait for this query's answer
         (:class:`~msbackpain.QueryTimeoutError` past it); without it the backend's
         ``read_timeout`` applies. The server's own limits stop the query on the server.
         """
-        approved = checked(sparql, allow_network)  # the endpoint gets the canonical text
+        approved = checked(sparql, allow_network, bindings, base)  # the canonical text goes
         form, sparql = approved.form, approved.text
-        prologued = _prologued(sparql)
+        prologued = _prologued(sparql, approved.base)
         shift = prologued.count("\n") - sparql.count("\n")  # PREFIX lines put before the text
-        text = bind_values(prologued, bindings or {})
+        text = bound(approved, bindings or {}, allow_network, prologued)
         if form in ("CONSTRUCT", "DESCRIBE"):
             response = self._send(text, _NTRIPLES, shift=shift, timeout=timeout)
             parsed = _parse_graph(response.body, self.endpoint)
