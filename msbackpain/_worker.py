@@ -17,6 +17,7 @@ the graph once (0.7-1.5 s for the bundle).
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import subprocess
@@ -252,6 +253,16 @@ class _Pool:
 
 _POOLS: dict[int, _Pool] = {}
 _POOLS_LOCK = threading.Lock()
+_CLOSING_AT_EXIT: list[bool] = []  # set once the exit hook is registered
+
+
+def _close_all() -> None:
+    """Stop every idle worker when the interpreter exits (no worker outlives its parent)."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()
 
 
 def _pool(owner: Any) -> _Pool:
@@ -263,6 +274,9 @@ def _pool(owner: Any) -> _Pool:
             return pool
         if pool is not None:  # the graph grew since the workers copied it
             pool.close()
+        if not _CLOSING_AT_EXIT:  # the first pool of this process: workers stop when it exits
+            _CLOSING_AT_EXIT.append(True)
+            atexit.register(_close_all)
         pool = _POOLS[key] = _Pool(size)
         if owner is not None:
             weakref.finalize(owner, _drop, key, pool)
