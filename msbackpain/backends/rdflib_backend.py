@@ -12,9 +12,10 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef, Variable
 
-from msbackpain.backends._binding import checked, term
+from msbackpain import results
+from msbackpain.backends._binding import MARKER, Term, checked, marked, neutral
 from msbackpain.backends._parse import parse_quads
-from msbackpain.backends.base import IRI, BindingValue, Progress, capped
+from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
 from msbackpain.guard import oxigraph_opinion
 from msbackpain.results import (
@@ -87,11 +88,45 @@ def _line(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
 
-def _to_node(value: BindingValue) -> Identifier:
-    if isinstance(value, IRI):
-        term(value)  # the same IRI validation as the other backends (rdflib only warns)
-        return URIRef(str(value))
-    return Literal(value)
+def _to_node(value: Term) -> Identifier:
+    """The rdflib term of a neutral binding term."""
+    if isinstance(value, results.IRI):
+        return URIRef(value.iri)
+    if value.language:
+        return Literal(str(value), lang=value.language)
+    if value.datatype == XSD + "string":
+        return Literal(str(value))
+    return Literal(str(value), datatype=URIRef(value.datatype))
+
+
+_MARKER = URIRef(MARKER)
+
+
+def _filled(node: Any, nodes: Mapping[Variable, Identifier]) -> Any:
+    """Return ``node`` with the marker of :func:`~._binding.marked` replaced by ``nodes``.
+
+    Only pattern nodes are copied (``p``, ``p1``, ``p2``), and only on the way to the
+    marked ``VALUES``, which is first in the outermost group: the rest is shared.
+    """
+    if not isinstance(node, CompValue):
+        return node
+    if node.name == "values":
+        rows = node.get("res") or []
+        if any(v == _MARKER for row in rows for v in row.values()):
+            return CompValue("values", res=[{k: nodes[k] for k in row} for row in rows])
+        return node
+    changed = {}
+    for key in ("p", "p1", "p2"):
+        child = node.get(key)
+        if child is not None:
+            new = _filled(child, nodes)
+            if new is not child:
+                changed[key] = new
+    if not changed:
+        return node
+    copy = node.clone()
+    copy.update(changed)
+    return copy
 
 
 def _nt_literal(term: Literal) -> str:
@@ -172,10 +207,13 @@ class RdflibBackend:
     Files are parsed strictly by pyoxigraph and added only when the whole file parsed, so a
     bad file never leaves the graph half-loaded. A query text is parsed once, by the guard
     (:func:`~msbackpain.guard.check_query`, cached there): rdflib otherwise re-parses the
-    text on every call (2-9 ms). Bindings are passed as ``initBindings``.
+    text on every call (2-9 ms). Bindings are not rdflib's ``initBindings`` (a substitution
+    that reaches into sub-selects) but the ``VALUES`` join the other backends run, in the
+    algebra of the text with a marker ``VALUES`` (parsed once per text and binding names).
 
     Examples:
         >>> from msbackpain._resources import ontology_dir
+        >>> from msbackpain.backends import IRI
         >>> store = RdflibBackend()
         >>> store.load(ontology_dir() / "msbackpain.ttl")
         >>> result = store.query(
@@ -224,7 +262,7 @@ class RdflibBackend:
         timeout: float | None = None,
         base: str | None = None,
     ) -> QueryResult:
-        """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``.
+        """Evaluate ``sparql`` with ``bindings`` joined as a ``VALUES`` clause, like the others.
 
         What runs is the algebra the guard built from its one parse of the canonical text,
         after pyoxigraph's parser agreed that the text is SPARQL
@@ -232,9 +270,13 @@ class RdflibBackend:
         """
         approved = checked(sparql, allow_network, bindings, base)
         oxigraph_opinion(approved)
-        init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
+        prepared: Query = approved.algebra
+        if bindings:
+            nodes = {Variable(k): _to_node(neutral(v, k)) for k, v in bindings.items()}
+            plan: Query = marked(approved, tuple(sorted(bindings)), allow_network).algebra
+            prepared = Query(plan.prologue, _filled(plan.algebra, nodes))
         try:
-            return self._evaluate(approved.algebra, init, max_rows)
+            return self._evaluate(prepared, max_rows)
         except MsBackPainError:
             raise
         except OSError as err:  # SERVICE or FROM that the caller allowed, and that failed
@@ -245,10 +287,8 @@ class RdflibBackend:
             msg = f"the query failed during evaluation: {type(err).__name__}: {_line(err)}"
             raise QueryError(msg) from err
 
-    def _evaluate(
-        self, prepared: Query, init: dict[str, Identifier], max_rows: int | None
-    ) -> QueryResult:
-        result = self.graph.query(prepared, initBindings=init)
+    def _evaluate(self, prepared: Query, max_rows: int | None) -> QueryResult:
+        result = self.graph.query(prepared)
         if result.type == "ASK":
             answer = bool(result.askAnswer)
             return QueryResult(("boolean",), (Row(boolean=_TRUE if answer else _FALSE),), answer)
