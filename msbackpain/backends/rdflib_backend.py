@@ -106,14 +106,18 @@ def _filled(node: Any, nodes: Mapping[Variable, Identifier]) -> Any:
     """Return ``node`` with the marker of :func:`~._binding.marked` replaced by ``nodes``.
 
     Only pattern nodes are copied (``p``, ``p1``, ``p2``), and only on the way to the
-    marked ``VALUES``, which is first in the outermost group: the rest is shared.
+    marked ``VALUES``, which is first in the outermost group: the rest is shared. Each copy
+    lists the bound variables among those it binds (``_vars``): rdflib's OPTIONAL reads
+    them, and its translation leaves a ``VALUES`` clause's out, which loses the solution
+    of a binding that the OPTIONAL does not match.
     """
     if not isinstance(node, CompValue):
         return node
     if node.name == "values":
         rows = node.get("res") or []
         if any(v == _MARKER for row in rows for v in row.values()):
-            return CompValue("values", res=[{k: nodes[k] for k in row} for row in rows])
+            filled = [{k: nodes[k] for k in row} for row in rows]
+            return CompValue("values", res=filled, _vars=set(nodes))
         return node
     changed = {}
     for key in ("p", "p1", "p2"):
@@ -126,6 +130,7 @@ def _filled(node: Any, nodes: Mapping[Variable, Identifier]) -> Any:
         return node
     copy = node.clone()
     copy.update(changed)
+    copy["_vars"] = set(node.get("_vars") or ()) | set(nodes)
     return copy
 
 
