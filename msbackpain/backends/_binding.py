@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
 
 from msbackpain import results
 from msbackpain._sparql_text import mask as _mask
@@ -108,7 +107,7 @@ def check_bindings(approved: CheckedQuery, bindings: Mapping[str, BindingValue])
             raise QueryParameterError(msg)
         neutral(value, key)
     if bindings and approved.algebra is not None:
-        used, assigned = _scope(approved.algebra.algebra)
+        used, assigned = _scope(approved)
         for key in bindings:
             if key in assigned:
                 msg = (
@@ -124,8 +123,9 @@ def check_bindings(approved: CheckedQuery, bindings: Mapping[str, BindingValue])
                 raise QueryParameterError(msg)
 
 
-def _scope(root: Any) -> tuple[set[str], set[str]]:
-    """Return the variables rdflib's algebra ``root`` uses and assigns outside sub-selects.
+@lru_cache(maxsize=1024)
+def _scope(approved: CheckedQuery) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the variables the query uses and assigns outside sub-selects (in its algebra).
 
     A sub-select counts by the variables it projects. A grouped variable that is projected
     (rdflib extends it from a ``SAMPLE`` of itself) is not an assignment.
@@ -136,16 +136,16 @@ def _scope(root: Any) -> tuple[set[str], set[str]]:
     used: set[str] = set()
     extends: list[tuple[str, str]] = []
     samples: dict[str, str] = {}
-    pending = [root]
+    pending = [approved.algebra.algebra]
     while pending:
         node = pending.pop()
         if isinstance(node, Variable):
             used.add(str(node))
         elif isinstance(node, CompValue):
-            inner = node.get("p")
+            inner = dict.get(node, "p")
             if node.name == "ToMultiSet" and getattr(inner, "name", "") != "values":
                 while isinstance(inner, CompValue) and inner.name != "Project":
-                    inner = inner.get("p")
+                    inner = dict.get(inner, "p")
                 used.update(str(v) for v in getattr(inner, "PV", None) or ())
                 continue
             if node.name == "Extend":
@@ -158,7 +158,8 @@ def _scope(root: Any) -> tuple[set[str], set[str]]:
             pending.extend(node.values())
         elif isinstance(node, list | tuple | set | frozenset):
             pending.extend(node)
-    return used, {var for var, expr in extends if samples.get(expr) != var}
+    assigned = {var for var, expr in extends if samples.get(expr) != var}
+    return frozenset(used), frozenset(assigned)
 
 
 def term(value: BindingValue) -> str:

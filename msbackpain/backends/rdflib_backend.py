@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +18,7 @@ from msbackpain.backends._binding import MARKER, Term, checked, marked, neutral
 from msbackpain.backends._parse import parse_quads
 from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
-from msbackpain.guard import oxigraph_opinion
+from msbackpain.guard import CheckedQuery, oxigraph_opinion
 from msbackpain.results import (
     CANONICAL_DATATYPES,
     XSD,
@@ -102,36 +103,71 @@ def _to_node(value: Term) -> Identifier:
 _MARKER = URIRef(MARKER)
 
 
-def _filled(node: Any, nodes: Mapping[Variable, Identifier]) -> Any:
+def _filled(node: Any, nodes: Mapping[Variable, Identifier], path: frozenset[int]) -> Any:
     """Return ``node`` with the marker of :func:`~._binding.marked` replaced by ``nodes``.
 
-    Only pattern nodes are copied (``p``, ``p1``, ``p2``), and only on the way to the
-    marked ``VALUES``, which is first in the outermost group: the rest is shared. Each copy
-    lists the bound variables among those it binds (``_vars``): rdflib's OPTIONAL reads
-    them, and its translation leaves a ``VALUES`` clause's out, which loses the solution
-    of a binding that the OPTIONAL does not match.
+    Only the pattern nodes on ``path`` (:func:`_marked_path`), the way from the root to the
+    marked ``VALUES``, are copied: the rest is shared. Each copy lists the bound variables
+    among those it binds (``_vars``): rdflib's OPTIONAL reads them, and its translation
+    leaves a ``VALUES`` clause's out, which loses the solution of a binding that the
+    OPTIONAL does not match.
+    """
+    if node.name == "values":
+        filled = [{k: nodes[k] for k in row} for row in node["res"]]
+        return CompValue("values", res=filled, _vars=set(nodes))
+    copy = node.clone()
+    for key in ("p", "p1", "p2"):
+        child = dict.get(node, key)
+        if id(child) in path:
+            copy[key] = _filled(child, nodes, path)
+    copy["_vars"] = set(dict.get(node, "_vars") or ()) | set(nodes)
+    first, then = dict.get(node, "p1"), dict.get(node, "p2")
+    if node.name == "Join" and id(first) in path and _pushable(then):
+        copy["lazy"] = True  # push the binding into what follows: same answer, faster
+    return copy
+
+
+@lru_cache(maxsize=1024)
+def _marked_path(plan: CheckedQuery) -> frozenset[int]:
+    """The ids of the pattern nodes of ``plan``'s algebra that lead to a marked ``VALUES``.
+
+    The cache key keeps ``plan`` (and so its nodes and their ids) alive.
+    """
+    found: set[int] = set()
+
+    def walk(node: object) -> bool:
+        if not isinstance(node, CompValue):
+            return False
+        if node.name == "values":
+            rows = dict.get(node, "res") or []
+            hit = any(v == _MARKER for row in rows for v in row.values())
+        else:
+            hits = [walk(dict.get(node, key)) for key in ("p", "p1", "p2")]  # every path
+            hit = any(hits)
+        if hit:
+            found.add(id(node))
+        return hit
+
+    walk(plan.algebra.algebra)
+    return frozenset(found)
+
+
+def _pushable(node: object) -> bool:
+    """True if evaluating ``node`` with a binding pushed in equals joining it after.
+
+    So for triple patterns (paths included), joins and unions of them, and ``VALUES``;
+    not for OPTIONAL, MINUS, FILTER, BIND or a sub-select, which see the binding
+    differently. rdflib makes a join of a join eager, so the marker's extra join would
+    otherwise read every triple of a pattern before joining.
     """
     if not isinstance(node, CompValue):
-        return node
-    if node.name == "values":
-        rows = node.get("res") or []
-        if any(v == _MARKER for row in rows for v in row.values()):
-            filled = [{k: nodes[k] for k in row} for row in rows]
-            return CompValue("values", res=filled, _vars=set(nodes))
-        return node
-    changed = {}
-    for key in ("p", "p1", "p2"):
-        child = node.get(key)
-        if child is not None:
-            new = _filled(child, nodes)
-            if new is not child:
-                changed[key] = new
-    if not changed:
-        return node
-    copy = node.clone()
-    copy.update(changed)
-    copy["_vars"] = set(node.get("_vars") or ()) | set(nodes)
-    return copy
+        return False
+    if node.name == "BGP":
+        return True
+    if node.name in ("Join", "Union"):
+        return _pushable(dict.get(node, "p1")) and _pushable(dict.get(node, "p2"))
+    inner = dict.get(node, "p")
+    return node.name == "ToMultiSet" and getattr(inner, "name", "") == "values"
 
 
 def _nt_literal(term: Literal) -> str:
@@ -278,8 +314,10 @@ class RdflibBackend:
         prepared: Query = approved.algebra
         if bindings:
             nodes = {Variable(k): _to_node(neutral(v, k)) for k, v in bindings.items()}
-            plan: Query = marked(approved, tuple(sorted(bindings)), allow_network).algebra
-            prepared = Query(plan.prologue, _filled(plan.algebra, nodes))
+            plan = marked(approved, tuple(sorted(bindings)), allow_network)
+            root = plan.algebra.algebra
+            algebra = _filled(root, nodes, _marked_path(plan))
+            prepared = Query(plan.algebra.prologue, algebra)
         try:
             return self._evaluate(prepared, max_rows)
         except MsBackPainError:

@@ -291,6 +291,10 @@ VIRTUOSO: dict[tuple[str, str], object] = {
 }
 
 
+def _n3(value: results.Value) -> str | None:
+    return None if value is None else value.n3()
+
+
 def answer(kg: KG, value: Any, text: str) -> object:
     """The answer to ``text`` with ?x bound to ``value``, in a form to compare."""
     try:
@@ -302,9 +306,9 @@ def answer(kg: KG, value: Any, text: str) -> object:
     if result.boolean is not None:
         return result.boolean
     if "object" in result.variables:
-        return frozenset((r["subject"], r["predicate"], r["object"].n3()) for r in result)
+        return frozenset((r["subject"], r["predicate"], _n3(r["object"])) for r in result)
     if "x" in result.variables:
-        return frozenset((r["s"], r["x"].n3() if r["x"] is not None else None) for r in result)
+        return frozenset((r["s"], _n3(r["x"])) for r in result)
     return frozenset(r["s"] for r in result)
 
 
