@@ -103,11 +103,16 @@ def _to_node(value: Term) -> Identifier:
 _MARKER = URIRef(MARKER)
 
 
-def _filled(node: Any, nodes: Mapping[Variable, Identifier], path: frozenset[int]) -> Any:
+def _filled(
+    node: Any,
+    nodes: Mapping[Variable, Identifier],
+    path: frozenset[tuple[str, ...]],
+    at: tuple[str, ...] = (),
+) -> Any:
     """Return ``node`` with the marker of :func:`~._binding.marked` replaced by ``nodes``.
 
-    Only the pattern nodes on ``path`` (:func:`_marked_path`), the way from the root to the
-    marked ``VALUES``, are copied: the rest is shared. Each copy lists the bound variables
+    Only the pattern nodes on ``path`` (:func:`_marked_path`, the keys from the root to the
+    marked ``VALUES``) are copied: the rest is shared. Each copy lists the bound variables
     among those it binds (``_vars``): rdflib's OPTIONAL reads them, and its translation
     leaves a ``VALUES`` clause's out, which loses the solution of a binding that the
     OPTIONAL does not match.
@@ -117,38 +122,37 @@ def _filled(node: Any, nodes: Mapping[Variable, Identifier], path: frozenset[int
         return CompValue("values", res=filled, _vars=set(nodes))
     copy = node.clone()
     for key in ("p", "p1", "p2"):
-        child = dict.get(node, key)
-        if id(child) in path:
-            copy[key] = _filled(child, nodes, path)
+        if (*at, key) in path:
+            copy[key] = _filled(dict.get(node, key), nodes, path, (*at, key))
     copy["_vars"] = set(dict.get(node, "_vars") or ()) | set(nodes)
-    first, then = dict.get(node, "p1"), dict.get(node, "p2")
-    if node.name == "Join" and id(first) in path and _pushable(then):
+    if node.name == "Join" and (*at, "p1") in path and _pushable(dict.get(node, "p2")):
         copy["lazy"] = True  # push the binding into what follows: same answer, faster
     return copy
 
 
 @lru_cache(maxsize=1024)
-def _marked_path(plan: CheckedQuery) -> frozenset[int]:
-    """The ids of the pattern nodes of ``plan``'s algebra that lead to a marked ``VALUES``.
+def _marked_path(plan: CheckedQuery) -> frozenset[tuple[str, ...]]:
+    """Return the keys from the root of ``plan``'s algebra to each node leading to a marker.
 
-    The cache key keeps ``plan`` (and so its nodes and their ids) alive.
+    The keys (``p``, ``p1``, ``p2``) are the same for every parse of the same text, so the
+    cache holds whatever copy of the plan the guard's own cache gives next time.
     """
-    found: set[int] = set()
+    found: set[tuple[str, ...]] = set()
 
-    def walk(node: object) -> bool:
+    def walk(node: object, at: tuple[str, ...]) -> bool:
         if not isinstance(node, CompValue):
             return False
         if node.name == "values":
             rows = dict.get(node, "res") or []
             hit = any(v == _MARKER for row in rows for v in row.values())
         else:
-            hits = [walk(dict.get(node, key)) for key in ("p", "p1", "p2")]  # every path
-            hit = any(hits)
+            hits = [walk(dict.get(node, key), (*at, key)) for key in ("p", "p1", "p2")]
+            hit = any(hits)  # every path, not only the first
         if hit:
-            found.add(id(node))
+            found.add(at)
         return hit
 
-    walk(plan.algebra.algebra)
+    walk(plan.algebra.algebra, ())
     return frozenset(found)
 
 
@@ -315,8 +319,10 @@ class RdflibBackend:
         if bindings:
             nodes = {Variable(k): _to_node(neutral(v, k)) for k, v in bindings.items()}
             plan = marked(approved, tuple(sorted(bindings)), allow_network)
-            root = plan.algebra.algebra
-            algebra = _filled(root, nodes, _marked_path(plan))
+            path = _marked_path(plan)
+            if not path:  # pragma: no cover - bind_values always puts the marker in
+                raise QueryError("cannot bind parameters: the query has no WHERE group")
+            algebra = _filled(plan.algebra.algebra, nodes, path)
             prepared = Query(plan.algebra.prologue, algebra)
         try:
             return self._evaluate(prepared, max_rows)

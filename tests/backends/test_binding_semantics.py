@@ -148,3 +148,13 @@ def test_the_language_tag_decides_the_match(rdflib_kg: KG) -> None:
         "SELECT ?e WHERE { ?e rdfs:label ?l }", l=results.Literal("baclofen", language="fr")
     )
     assert (len(english), len(french)) == (1, 0)
+
+
+def test_a_binding_survives_the_guard_parsing_the_text_again(rdflib_kg: KG) -> None:
+    from msbackpain import guard
+
+    text = "SELECT ?d WHERE { ?d msbp:memberOfDrugClass ?c }"
+    first = rdflib_kg.query(text, c=IRI(MSBP + "MuscleRelaxants"), timeout=None)
+    guard._check.cache_clear()  # as if evicted: the next parse makes new algebra objects
+    again = rdflib_kg.query(text, c=IRI(MSBP + "MuscleRelaxants"), timeout=None)
+    assert first == again and len(again) == 2
