@@ -38,9 +38,20 @@ def run(kg: GraphCore, name: str, **params: EntityRef | BindingValue) -> QueryRe
     cache_key = (
         "run",
         name,
-        tuple(sorted((k, neutral(v, k).n3()) for k, v in bindings.items())),
+        tuple(sorted(_key(k, v) for k, v in bindings.items())),
     )
     return kg.memo.get(cache_key, lambda: kg.backend.query(query.text, bindings))
+
+
+def _key(name: str, value: BindingValue) -> tuple[str, str, str]:
+    """Return the cache key of one binding: ``(name, "IRI", iri)`` or ``(name, "term", n3)``.
+
+    The first is the key of the precompiled answers; the second keeps literals that differ
+    in datatype or language apart.
+    """
+    if isinstance(value, IRI):
+        return (name, "IRI", str(value))
+    return (name, "term", neutral(value, name).n3())
 
 
 def _is_term(value: object) -> bool:
