@@ -61,7 +61,7 @@ def check_iri(value: str, what: str = "value") -> None:
 #: (:mod:`msbackpain.results`), a ``str`` (a plain literal), a number, a ``bool``, a date, or
 #: an rdflib or pyoxigraph term (rdflib's are ``str`` subclasses). ``None`` and blank nodes
 #: are refused. Each binds as one term, the same on every backend
-#: (:func:`msbackpain.backends._binding.neutral`).
+#: (:func:`msbackpain.backends._neutral.neutral`).
 BindingValue: TypeAlias = (
     "IRI | str | int | float | bool | Decimal | datetime.date"
     " | pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode | None"
