@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from msbackpain import queries
+from msbackpain import queries, results
+from msbackpain.backends._neutral import neutral
 from msbackpain.backends.base import IRI, BindingValue
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_query
@@ -22,21 +23,42 @@ def run(kg: GraphCore, name: str, **params: EntityRef | BindingValue) -> QueryRe
     kinds = {p.name: p.kind for p in query.parameters}
     bound: dict[str, BindingValue] = {}
     for key, value in params.items():
-        if kinds.get(key) == "iri" and not isinstance(value, IRI):
-            if not isinstance(value, Entity | str):
+        if isinstance(value, Entity):
+            value = IRI(value.iri)
+        elif _is_term(value):  # a result, rdflib or pyoxigraph term: bound as what it is
+            found = neutral(value, key)
+            value = IRI(found.iri) if isinstance(found, results.IRI) else found
+        elif kinds.get(key) == "iri" and not isinstance(value, IRI):
+            if not isinstance(value, str):
                 msg = f"parameter {key!r} of query {name!r} must name an entity, got {value!r}"
                 raise QueryParameterError(msg)
             value = IRI(kg.entity(value).iri)
-        elif isinstance(value, Entity):
-            value = IRI(value.iri)
         bound[key] = value
     bindings = query.bindings(bound)
     cache_key = (
         "run",
         name,
-        tuple(sorted((k, type(v).__name__, str(v)) for k, v in bindings.items())),
+        tuple(sorted(_key(k, v) for k, v in bindings.items())),
     )
     return kg.memo.get(cache_key, lambda: kg.backend.query(query.text, bindings))
+
+
+def _key(name: str, value: BindingValue) -> tuple[str, str, str]:
+    """Return the cache key of one binding: ``(name, "IRI", iri)`` or ``(name, "term", n3)``.
+
+    The first is the key of the precompiled answers; the second keeps literals that differ
+    in datatype or language apart.
+    """
+    if isinstance(value, IRI):
+        return (name, "IRI", str(value))
+    return (name, "term", neutral(value, name).n3())
+
+
+def _is_term(value: object) -> bool:
+    """True for an RDF term object (of :mod:`msbackpain.results`, rdflib or pyoxigraph)."""
+    if isinstance(value, results.IRI | results.Literal | results.BlankNode):
+        return True
+    return type(value).__module__.split(".")[0] in ("rdflib", "pyoxigraph")
 
 
 def query(

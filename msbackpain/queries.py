@@ -90,17 +90,22 @@ parameter 'condtion'; did you mean 'condition'? (parameters: condition)
 
 
 def _check_kind(query: str, parameter: Parameter, value: BindingValue) -> None:
+    from msbackpain import results
+    from msbackpain.backends._neutral import neutral
+
+    if isinstance(value, IRI):
+        check_iri(value, f"parameter {parameter.name!r} of query {query!r}")
     kind = parameter.kind
+    found = neutral(value, parameter.name)
+    datatype = getattr(found, "datatype", None)
     ok = (
-        (kind == "iri" and isinstance(value, IRI))
-        or (kind == "string" and isinstance(value, str) and not isinstance(value, IRI))
-        or (kind == "integer" and isinstance(value, int) and not isinstance(value, bool))
+        (kind == "iri" and isinstance(found, results.IRI))
+        or (kind == "string" and datatype in (results.XSD_STRING, results.RDF_LANG_STRING))
+        or (kind == "integer" and datatype == results.XSD + "integer")
     )
     if not ok:
         msg = f"parameter {parameter.name!r} of query {query!r} must be an {kind}, got {value!r}"
         raise QueryParameterError(msg)
-    if isinstance(value, IRI):
-        check_iri(value, f"parameter {parameter.name!r} of query {query!r}")
 
 
 def parse_query_file(path: Path) -> NamedQuery:

@@ -13,6 +13,12 @@ quotes, braces...) and a literal is serialised by ``pyoxigraph.Literal`` (which 
 quotes, backslashes and newlines), so the VALUES clause always holds exactly one N-Triples
 term per variable, whatever the value was. Entity parameters were, in addition, resolved to
 the IRI of an entity of the graph before they get here.
+
+Every Python value is first mapped to one backend-neutral term (:func:`neutral`: an
+:class:`msbackpain.results.IRI` or :class:`msbackpain.results.Literal`), so each backend binds
+the same term. A binding means what ``VALUES`` first in the outermost WHERE group means on
+every backend (the rdflib backend evaluates that very algebra, see :func:`marked`), and the
+shapes where that differs from substituting the value are refused (:func:`check_bindings`).
 """
 
 from __future__ import annotations
@@ -21,13 +27,29 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from msbackpain import results
 from msbackpain._sparql_text import mask as _mask
+from msbackpain.backends._neutral import Term, neutral
 from msbackpain.backends.base import IRI, BindingValue, check_iri
 from msbackpain.exceptions import QueryError, QueryParameterError
 from msbackpain.guard import DEFAULT_BASE, CheckedQuery, check_query
 from msbackpain.prefixes import PREFIXES
 
-__all__ = ["bind_values", "bound", "check_bindings", "checked", "declare_prefixes", "term"]
+__all__ = [
+    "MARKER",
+    "Term",
+    "bind_values",
+    "bound",
+    "check_bindings",
+    "checked",
+    "declare_prefixes",
+    "marked",
+    "neutral",
+    "term",
+]
+
+#: The placeholder IRI of :func:`marked` (never sent to an engine).
+MARKER = "urn:x-msbackpain:bound"
 
 _RDFLIB_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -64,7 +86,12 @@ def check_bindings(approved: CheckedQuery, bindings: Mapping[str, BindingValue])
     """Raise :class:`~msbackpain.QueryParameterError` for a binding the query cannot take.
 
     Engines ignore a binding of a variable the query does not use (a misspelled name would
-    silently answer the unbound query), and an IRI must be one.
+    silently answer the unbound query), and an IRI must be one. A binding is a ``VALUES``
+    join first in the outermost WHERE group, so a variable used only inside a sub-select
+    (which that join does not reach, while a substitution would) and a variable the query
+    assigns (``BIND(... AS ?x)``, ``SELECT (... AS ?x)``: SPARQL forbids assigning a
+    variable already in scope) are refused, on every backend. The values must be ones
+    :func:`neutral` takes.
 
     Examples:
         >>> check_bindings(check_query("ASK { ?s ?p ?o }"), {"x": 1})
@@ -75,11 +102,64 @@ def check_bindings(approved: CheckedQuery, bindings: Mapping[str, BindingValue])
     """
     for key, value in bindings.items():
         if key not in approved.variables:
-            used = ", ".join(sorted(approved.variables)) or "none"
-            msg = f"the query has no variable ?{key} to bind (variables: {used})"
+            listing = ", ".join(sorted(approved.variables)) or "none"
+            msg = f"the query has no variable ?{key} to bind (variables: {listing})"
             raise QueryParameterError(msg)
-        if isinstance(value, IRI):
-            check_iri(str(value), f"binding ?{key}")
+        neutral(value, key)
+    if bindings and approved.algebra is not None:
+        used, assigned = _scope(approved)
+        for key in bindings:
+            if key in assigned:
+                msg = (
+                    f"cannot bind ?{key}: the query assigns it (BIND or AS), and SPARQL "
+                    "forbids assigning a bound variable; bind another variable"
+                )
+                raise QueryParameterError(msg)
+            if key not in used:
+                msg = (
+                    f"cannot bind ?{key}: it is used only inside a sub-select, which a "
+                    "binding does not reach; project it from the sub-select"
+                )
+                raise QueryParameterError(msg)
+
+
+@lru_cache(maxsize=1024)
+def _scope(approved: CheckedQuery) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the variables the query uses and assigns outside sub-selects (in its algebra).
+
+    A sub-select counts by the variables it projects. A grouped variable that is projected
+    (rdflib extends it from a ``SAMPLE`` of itself) is not an assignment.
+    """
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    used: set[str] = set()
+    extends: list[tuple[str, str]] = []
+    samples: dict[str, str] = {}
+    pending = [approved.algebra.algebra]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Variable):
+            used.add(str(node))
+        elif isinstance(node, CompValue):
+            inner = dict.get(node, "p")
+            if node.name == "ToMultiSet" and getattr(inner, "name", "") != "values":
+                while isinstance(inner, CompValue) and inner.name != "Project":
+                    inner = dict.get(inner, "p")
+                used.update(str(v) for v in getattr(inner, "PV", None) or ())
+                continue
+            if node.name == "Extend":
+                extends.append((str(node.get("var")), str(node.get("expr"))))
+            elif node.name == "Aggregate_Sample":
+                samples[str(node.get("res"))] = str(node.get("vars"))
+            pending.extend(v for k, v in node.items() if not k.startswith("_"))
+        elif isinstance(node, Mapping):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list | tuple | set | frozenset):
+            pending.extend(node)
+    assigned = {var for var, expr in extends if samples.get(expr) != var}
+    return frozenset(used), frozenset(assigned)
 
 
 def term(value: BindingValue) -> str:
@@ -106,8 +186,23 @@ def term(value: BindingValue) -> str:
 
     if isinstance(value, IRI):
         check_iri(str(value))
-        return str(pyoxigraph.NamedNode(str(value)))
-    return str(pyoxigraph.Literal(value))
+    found = neutral(value)
+    if isinstance(found, results.IRI):
+        return str(pyoxigraph.NamedNode(found.iri))
+    if found.language:
+        return str(pyoxigraph.Literal(str(found), language=found.language))
+    return str(pyoxigraph.Literal(str(found), datatype=pyoxigraph.NamedNode(found.datatype)))
+
+
+def marked(approved: CheckedQuery, names: tuple[str, ...], allow_network: bool) -> CheckedQuery:
+    """Return the guard's check of ``approved`` with ``VALUES ?name { <MARKER> }`` bound.
+
+    The rdflib backend evaluates this algebra with the marker replaced by the bound terms:
+    the same ``VALUES`` join the text engines run, parsed once per query text and set of
+    names (the guard caches it) rather than once per value.
+    """
+    spliced = bind_values(approved.text, dict.fromkeys(names, IRI(MARKER)))
+    return check_query(spliced, allow_network=allow_network, base=approved.base)
 
 
 def _group_end(masked: str, start: int) -> int:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from msbackpain.results import QueryResult
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 __all__ = ["IRI", "Backend", "BindingValue", "Progress", "capped", "check_iri", "rdf_format"]
 
@@ -52,8 +57,15 @@ def check_iri(value: str, what: str = "value") -> None:
         raise QueryParameterError(f"{what} is not a valid IRI: {value!r}") from None
 
 
-#: A value a query parameter can be bound to: an :class:`IRI`, or a literal.
-BindingValue = IRI | str | int | float | bool
+#: A value a query parameter can be bound to: an :class:`IRI`, a result term
+#: (:mod:`msbackpain.results`), a ``str`` (a plain literal), a number, a ``bool``, a date, or
+#: an rdflib or pyoxigraph term (rdflib's are ``str`` subclasses). ``None`` and blank nodes
+#: are refused. Each binds as one term, the same on every backend
+#: (:func:`msbackpain.backends._neutral.neutral`).
+BindingValue: TypeAlias = (
+    "IRI | str | int | float | bool | Decimal | datetime.date"
+    " | pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode | None"
+)
 
 #: A loading progress hook, called as ``progress(file, bytes_read, file_size)``: first with 0,
 #: then as the file is read, last with ``bytes_read == file_size`` once it is in the store.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -12,11 +13,12 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import BNode, Identifier, Literal, Node, URIRef, Variable
 
-from msbackpain.backends._binding import checked, term
+from msbackpain import results
+from msbackpain.backends._binding import MARKER, Term, checked, marked, neutral
 from msbackpain.backends._parse import parse_quads
-from msbackpain.backends.base import IRI, BindingValue, Progress, capped
+from msbackpain.backends.base import BindingValue, Progress, capped
 from msbackpain.exceptions import BackendError, MsBackPainError, QueryError
-from msbackpain.guard import oxigraph_opinion
+from msbackpain.guard import CheckedQuery, oxigraph_opinion
 from msbackpain.results import (
     CANONICAL_DATATYPES,
     XSD,
@@ -87,11 +89,89 @@ def _line(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
 
-def _to_node(value: BindingValue) -> Identifier:
-    if isinstance(value, IRI):
-        term(value)  # the same IRI validation as the other backends (rdflib only warns)
-        return URIRef(str(value))
-    return Literal(value)
+def _to_node(value: Term) -> Identifier:
+    """The rdflib term of a neutral binding term."""
+    if isinstance(value, results.IRI):
+        return URIRef(value.iri)
+    if value.language:
+        return Literal(str(value), lang=value.language)
+    if value.datatype == XSD + "string":
+        return Literal(str(value))
+    return Literal(str(value), datatype=URIRef(value.datatype))
+
+
+_MARKER = URIRef(MARKER)
+
+
+def _filled(
+    node: Any,
+    nodes: Mapping[Variable, Identifier],
+    path: frozenset[tuple[str, ...]],
+    at: tuple[str, ...] = (),
+) -> Any:
+    """Return ``node`` with the marker of :func:`~._binding.marked` replaced by ``nodes``.
+
+    Only the pattern nodes on ``path`` (:func:`_marked_path`, the keys from the root to the
+    marked ``VALUES``) are copied: the rest is shared. Each copy lists the bound variables
+    among those it binds (``_vars``): rdflib's OPTIONAL reads them, and its translation
+    leaves a ``VALUES`` clause's out, which loses the solution of a binding that the
+    OPTIONAL does not match.
+    """
+    if node.name == "values":
+        filled = [{k: nodes[k] for k in row} for row in node["res"]]
+        return CompValue("values", res=filled, _vars=set(nodes))
+    copy = node.clone()
+    for key in ("p", "p1", "p2"):
+        if (*at, key) in path:
+            copy[key] = _filled(dict.get(node, key), nodes, path, (*at, key))
+    copy["_vars"] = set(dict.get(node, "_vars") or ()) | set(nodes)
+    if node.name == "Join" and (*at, "p1") in path and _pushable(dict.get(node, "p2")):
+        copy["lazy"] = True  # push the binding into what follows: same answer, faster
+    return copy
+
+
+@lru_cache(maxsize=1024)
+def _marked_path(plan: CheckedQuery) -> frozenset[tuple[str, ...]]:
+    """Return the keys from the root of ``plan``'s algebra to each node leading to a marker.
+
+    The keys (``p``, ``p1``, ``p2``) are the same for every parse of the same text, so the
+    cache holds whatever copy of the plan the guard's own cache gives next time.
+    """
+    found: set[tuple[str, ...]] = set()
+
+    def walk(node: object, at: tuple[str, ...]) -> bool:
+        if not isinstance(node, CompValue):
+            return False
+        if node.name == "values":
+            rows = dict.get(node, "res") or []
+            hit = any(v == _MARKER for row in rows for v in row.values())
+        else:
+            hits = [walk(dict.get(node, key), (*at, key)) for key in ("p", "p1", "p2")]
+            hit = any(hits)  # every path, not only the first
+        if hit:
+            found.add(at)
+        return hit
+
+    walk(plan.algebra.algebra, ())
+    return frozenset(found)
+
+
+def _pushable(node: object) -> bool:
+    """True if evaluating ``node`` with a binding pushed in equals joining it after.
+
+    So for triple patterns (paths included), joins and unions of them, and ``VALUES``;
+    not for OPTIONAL, MINUS, FILTER, BIND or a sub-select, which see the binding
+    differently. rdflib makes a join of a join eager, so the marker's extra join would
+    otherwise read every triple of a pattern before joining.
+    """
+    if not isinstance(node, CompValue):
+        return False
+    if node.name == "BGP":
+        return True
+    if node.name in ("Join", "Union"):
+        return _pushable(dict.get(node, "p1")) and _pushable(dict.get(node, "p2"))
+    inner = dict.get(node, "p")
+    return node.name == "ToMultiSet" and getattr(inner, "name", "") == "values"
 
 
 def _nt_literal(term: Literal) -> str:
@@ -172,10 +252,13 @@ class RdflibBackend:
     Files are parsed strictly by pyoxigraph and added only when the whole file parsed, so a
     bad file never leaves the graph half-loaded. A query text is parsed once, by the guard
     (:func:`~msbackpain.guard.check_query`, cached there): rdflib otherwise re-parses the
-    text on every call (2-9 ms). Bindings are passed as ``initBindings``.
+    text on every call (2-9 ms). Bindings are not rdflib's ``initBindings`` (a substitution
+    that reaches into sub-selects) but the ``VALUES`` join the other backends run, in the
+    algebra of the text with a marker ``VALUES`` (parsed once per text and binding names).
 
     Examples:
         >>> from msbackpain._resources import ontology_dir
+        >>> from msbackpain.backends import IRI
         >>> store = RdflibBackend()
         >>> store.load(ontology_dir() / "msbackpain.ttl")
         >>> result = store.query(
@@ -224,7 +307,7 @@ class RdflibBackend:
         timeout: float | None = None,
         base: str | None = None,
     ) -> QueryResult:
-        """Evaluate ``sparql`` with ``bindings`` passed as rdflib ``initBindings``.
+        """Evaluate ``sparql`` with ``bindings`` joined as a ``VALUES`` clause, like the others.
 
         What runs is the algebra the guard built from its one parse of the canonical text,
         after pyoxigraph's parser agreed that the text is SPARQL
@@ -232,9 +315,17 @@ class RdflibBackend:
         """
         approved = checked(sparql, allow_network, bindings, base)
         oxigraph_opinion(approved)
-        init: dict[str, Identifier] = {k: _to_node(v) for k, v in (bindings or {}).items()}
+        prepared: Query = approved.algebra
+        if bindings:
+            nodes = {Variable(k): _to_node(neutral(v, k)) for k, v in bindings.items()}
+            plan = marked(approved, tuple(sorted(bindings)), allow_network)
+            path = _marked_path(plan)
+            if not path:  # pragma: no cover - bind_values always puts the marker in
+                raise QueryError("cannot bind parameters: the query has no WHERE group")
+            algebra = _filled(plan.algebra.algebra, nodes, path)
+            prepared = Query(plan.algebra.prologue, algebra)
         try:
-            return self._evaluate(approved.algebra, init, max_rows)
+            return self._evaluate(prepared, max_rows)
         except MsBackPainError:
             raise
         except OSError as err:  # SERVICE or FROM that the caller allowed, and that failed
@@ -245,10 +336,8 @@ class RdflibBackend:
             msg = f"the query failed during evaluation: {type(err).__name__}: {_line(err)}"
             raise QueryError(msg) from err
 
-    def _evaluate(
-        self, prepared: Query, init: dict[str, Identifier], max_rows: int | None
-    ) -> QueryResult:
-        result = self.graph.query(prepared, initBindings=init)
+    def _evaluate(self, prepared: Query, max_rows: int | None) -> QueryResult:
+        result = self.graph.query(prepared)
         if result.type == "ASK":
             answer = bool(result.askAnswer)
             return QueryResult(("boolean",), (Row(boolean=_TRUE if answer else _FALSE),), answer)
