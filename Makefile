@@ -123,4 +123,5 @@ docs-notebook:  ## Regenerate docs/tutorial.ipynb from docs/tutorial.md (without
 	$(PYTHON) tools/gen_notebook.py
 
 bench:  ## Run every benchmarks/bench_*.py, then write docs/benchmarks.md (slow; not part of make test)
+	./scripts/ensure-system-deps bench
 	$(PYTHON) benchmarks/run_all.py
