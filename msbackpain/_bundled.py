@@ -30,6 +30,8 @@ class _PrecompiledMemo(Memo):
 
     __slots__ = ("_index",)
 
+    precompiled = True
+
     def __init__(self, index: Precompiled) -> None:
         super().__init__()
         self._index = index

@@ -27,6 +27,10 @@ class Memo:
 
     __slots__ = ("_lock", "_values")
 
+    #: True where the named queries' answers come from the precompiled index (the bundle),
+    #: so that a question over every edge costs nothing.
+    precompiled: bool = False
+
     def __init__(self) -> None:
         self._values: dict[tuple[Any, ...], Any] = {}
         self._lock = Lock()

@@ -114,8 +114,11 @@ def support(kg: GraphCore) -> Mapping[Key, Support]:
     return kg.memo.get(("relations", "support"), compute)
 
 
-def relation(kg: GraphCore, key: Key) -> Relation:
+def relation(kg: GraphCore, key: Key, *, read_off: bool = False) -> Relation:
     """Return the edge ``key`` with its evidence and, if inferred, its support.
+
+    ``read_off=True`` says the caller read ``key`` off the graph, so it is not looked up among
+    every edge (that reads the whole graph).
 
     Raises:
         EdgeNotFound: if the graph has no such edge.
@@ -126,7 +129,11 @@ def relation(kg: GraphCore, key: Key) -> Relation:
         return Relation(subject, key[1], obj, asserted)
     held = support(kg).get(key)
     if held is None:
-        if key in edge_keys(kg) or (key[1] == "rdf:type" and key[2] in subject.categories):
+        if (
+            read_off
+            or key in edge_keys(kg)
+            or (key[1] == "rdf:type" and key[2] in subject.categories)
+        ):
             return Relation(subject, key[1], obj)
         msg = f"the graph has no edge {' '.join(key)}"
         raise EdgeNotFound(msg)
