@@ -18,6 +18,7 @@ the graph once (0.7-1.5 s for the bundle).
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import signal
 import subprocess
@@ -253,7 +254,12 @@ class _Pool:
 
 _POOLS: dict[int, _Pool] = {}
 _POOLS_LOCK = threading.Lock()
-_CLOSING_AT_EXIT: list[bool] = []  # set once the exit hook is registered
+
+
+@functools.cache
+def _close_at_exit() -> None:
+    """Register :func:`_close_all` to run at exit, once per process."""
+    atexit.register(_close_all)
 
 
 def _close_all() -> None:
@@ -274,9 +280,7 @@ def _pool(owner: Any) -> _Pool:
             return pool
         if pool is not None:  # the graph grew since the workers copied it
             pool.close()
-        if not _CLOSING_AT_EXIT:  # the first pool of this process: workers stop when it exits
-            _CLOSING_AT_EXIT.append(True)
-            atexit.register(_close_all)
+        _close_at_exit()  # the workers of every pool stop when this process exits
         pool = _POOLS[key] = _Pool(size)
         if owner is not None:
             weakref.finalize(owner, _drop, key, pool)
