@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from msbackpain import queries, results
-from msbackpain.backends._neutral import neutral
+from msbackpain.backends._neutral import is_term, neutral
 from msbackpain.backends.base import IRI, BindingValue
 from msbackpain.exceptions import QueryParameterError
 from msbackpain.execution import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, run_query
@@ -25,7 +25,7 @@ def run(kg: GraphCore, name: str, **params: EntityRef | BindingValue) -> QueryRe
     for key, value in params.items():
         if isinstance(value, Entity):
             value = IRI(value.iri)
-        elif _is_term(value):  # a result, rdflib or pyoxigraph term: bound as what it is
+        elif is_term(value):  # a result, rdflib or pyoxigraph term: bound as what it is
             found = neutral(value, key)
             value = IRI(found.iri) if isinstance(found, results.IRI) else found
         elif kinds.get(key) == "iri" and not isinstance(value, IRI):
@@ -52,13 +52,6 @@ def _key(name: str, value: BindingValue) -> tuple[str, str, str]:
     if isinstance(value, IRI):
         return (name, "IRI", str(value))
     return (name, "term", neutral(value, name).n3())
-
-
-def _is_term(value: object) -> bool:
-    """True for an RDF term object (of :mod:`msbackpain.results`, rdflib or pyoxigraph)."""
-    if isinstance(value, results.IRI | results.Literal | results.BlankNode):
-        return True
-    return type(value).__module__.split(".")[0] in ("rdflib", "pyoxigraph")
 
 
 def query(

@@ -20,7 +20,7 @@ from msbackpain.exceptions import QueryParameterError
 if TYPE_CHECKING:
     from msbackpain.backends.base import BindingValue
 
-__all__ = ["Term", "neutral"]
+__all__ = ["Term", "is_term", "neutral"]
 
 #: The one term a binding maps to: an IRI, or a literal with its datatype or language.
 Term = results.IRI | results.Literal
@@ -28,6 +28,26 @@ _REFUSE_BLANK = (
     "cannot bind ?{} to a blank node: its label means nothing outside the answer it came "
     "from, and VALUES cannot hold one; bind an IRI or a literal"
 )
+
+
+#: The libraries whose term objects bind as what they are (recognised by module name).
+_FOREIGN = ("rdflib", "pyoxigraph")
+
+
+def _library(value: object) -> str:
+    return type(value).__module__.split(".")[0]
+
+
+def is_term(value: object) -> bool:
+    """True for an RDF term object: of :mod:`msbackpain.results`, rdflib or pyoxigraph.
+
+    Examples:
+        >>> is_term(results.Literal("a")), is_term("a")
+        (True, False)
+    """
+    if isinstance(value, results.IRI | results.Literal | results.BlankNode):
+        return True
+    return _library(value) in _FOREIGN
 
 
 def neutral(value: BindingValue, name: str = "value") -> Term:
@@ -67,8 +87,8 @@ the bindings to leave it unbound
     if value is None:
         msg = f"cannot bind ?{name} to None: leave ?{name} out of the bindings to leave it unbound"
         raise QueryParameterError(msg)
-    module = type(value).__module__.split(".")[0]
-    if module in ("rdflib", "pyoxigraph"):
+    module = _library(value)
+    if module in _FOREIGN:
         return _foreign(value, module, name)
     return _python(value, name)
 
