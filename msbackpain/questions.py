@@ -131,23 +131,29 @@ def conflict_edges(
     reached = _forms(kg, set(treatments), keys)
     factors: set[str] = set()
     for node in sorted(reached):
-        for row in _ask(kg, _FROM % _listed({INVOLVES, *TREATMENT_PREDICATES}), node):
-            keys.add((node, row["p"], row["o"]))
-            if row["p"] == INVOLVES:
-                factors.add(row["o"])
+        for p, o in _neighbours(kg, _FROM % _listed({INVOLVES, *TREATMENT_PREDICATES}), node):
+            keys.add((node, p, o))
+            if p == INVOLVES:
+                factors.add(o)
     for factor in sorted(factors):
-        keys.update((factor, row["p"], row["o"]) for row in _ask(kg, _FROM % TRIGGERS, factor))
+        keys.update((factor, p, o) for p, o in _neighbours(kg, _FROM % TRIGGERS, factor))
     if pain is not None:
-        to_pain = _ask(kg, _TO % _listed({TRIGGERS, *TREATMENT_PREDICATES}), pain)
-        keys.update((row["s"], row["p"], pain) for row in to_pain)
-        keys.update((row["t"], INVOLVES, row["f"]) for row in _ask(kg, _AGGRAVATORS, pain))
+        to_pain = _neighbours(kg, _TO % _listed({TRIGGERS, *TREATMENT_PREDICATES}), pain)
+        keys.update((s, p, pain) for s, p in to_pain)
+        keys.update((t, INVOLVES, f) for t, f in _neighbours(kg, _AGGRAVATORS, pain))
     found = (relation(kg, key, read_off=True) for key in sorted(keys))
     return tuple(r for r in found if inferred or not r.inferred)
 
 
-def _ask(kg: GraphCore, text: str, node: str) -> list[dict[str, str]]:
-    rows = kg.backend.query(text, {"node": IRI(expand(node) or node)})
-    return [{k: str(v) for k, v in row.items() if v is not None} for row in rows]
+def _neighbours(kg: GraphCore, text: str, node: str) -> tuple[tuple[str, str], ...]:
+    """The two variables of ``text`` with ``?node`` bound, as strings (cached per graph)."""
+
+    def compute() -> tuple[tuple[str, str], ...]:
+        result = kg.backend.query(text, {"node": IRI(expand(node) or node)})
+        first, second = result.variables
+        return tuple((str(row[first]), str(row[second])) for row in result)
+
+    return kg.memo.get(("questions", "neighbours", text, node), compute)
 
 
 def _forms(kg: GraphCore, treatments: set[str], keys: set[Key]) -> set[str]:
@@ -156,12 +162,12 @@ def _forms(kg: GraphCore, treatments: set[str], keys: set[Key]) -> set[str]:
     while frontier:
         found: set[str] = set()
         for node in sorted(frontier):
-            for row in _ask(kg, _FROM % HAS_FORM, node):
-                keys.add((node, row["p"], row["o"]))
-                found.add(row["o"])
-            for row in _ask(kg, _TO % FORM_OF, node):
-                keys.add((row["s"], row["p"], node))
-                found.add(row["s"])
+            for p, o in _neighbours(kg, _FROM % HAS_FORM, node):
+                keys.add((node, p, o))
+                found.add(o)
+            for s, p in _neighbours(kg, _TO % FORM_OF, node):
+                keys.add((s, p, node))
+                found.add(s)
         frontier = found - reached
         reached |= found
     return reached
