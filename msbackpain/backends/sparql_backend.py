@@ -13,7 +13,8 @@ A partial answer is an error, never a result. Servers signal one in different wa
   header (:class:`~msbackpain.ResultTooLargeError`);
 - Virtuoso's anytime queries, stopped at ``MaxQueryExecutionTime`` or the request's
   ``timeout``, send partial rows with ``X-SQL-State: S1TAT``
-  (:class:`~msbackpain.QueryTimeoutError`).
+  (:class:`~msbackpain.QueryTimeoutError`); on a busy server the same time limit can
+  instead cancel the query outright (``500``, state ``HY008``, SR203), also a timeout.
 
 A query that timed out or was refused is never sent again; only a server that is not there
 yet (connection refused, 502/503/504 from a starting or overloaded server) is retried.
@@ -59,6 +60,9 @@ _NTRIPLES = "application/n-triples"
 _TAG = re.compile(r"<[^>]*>")
 #: Error kinds of the msbackpain gateway's 503 answers that are its verdict on the query.
 _FINAL_KINDS = frozenset({"timeout", "incomplete-answer"})
+#: Virtuoso's states for a query its time limit ended: ``S1T00`` (``MaxQueryExecutionTime``)
+#: and ``HY008`` (an anytime ``timeout=`` that cancelled the query instead of answering part).
+_VIRTUOSO_STOPPED = re.compile(rb"\bVirtuoso (?:S1T00|HY008) Error\b")
 #: Positions in engines' syntax errors: "line 24", "at 24:5", "24:5:" (Oxigraph, Virtuoso).
 _POSITION = re.compile(r"(\bline |\bat |^)(\d+)(?=[:,) ]|$)", re.MULTILINE)
 
@@ -280,7 +284,8 @@ class SparqlBackend:
         if response.status == 400:
             detail = _shift_lines(_excerpt(response.body), shift)
             raise QueryError(f"{self.endpoint} rejected the query: {detail}")
-        if kind in _FINAL_KINDS or b"S1T00" in response.body[:2000]:
+        stopped = response.status >= 500 and _VIRTUOSO_STOPPED.search(response.body[:2000])
+        if kind in _FINAL_KINDS or stopped:
             msg = (
                 f"{self.endpoint} stopped the query at its time limit "
                 f"(HTTP {response.status}): {_excerpt(response.body)}"

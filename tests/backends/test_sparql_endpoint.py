@@ -174,6 +174,24 @@ def virtuoso_timeout(handler: BaseHTTPRequestHandler, n: int) -> None:
     _send(handler, 500, "text/plain", b"Virtuoso S1T00 Error SR171: Transaction timed out\n")
 
 
+def virtuoso_cancelled(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # What Virtuoso 7.2.5 sends, on a busy machine, when an anytime query's `timeout=` cancels
+    # the query instead of answering part of it.
+    _send(
+        handler,
+        500,
+        "text/plain",
+        b"Virtuoso HY008 Error SR203: Async statement killed by SQLCancel.\n",
+    )
+
+
+def answer_naming_a_state(handler: BaseHTTPRequestHandler, n: int) -> None:
+    # A complete answer whose data happens to spell Virtuoso's time-limit error.
+    literal = {"type": "literal", "value": "Virtuoso S1T00 Error SR171"}
+    body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [{"s": literal}]}})
+    _send(handler, 200, "application/sparql-results+json", body.encode())
+
+
 def error_on_the_query_line(handler: BaseHTTPRequestHandler, n: int) -> None:
     # Point at the line where the query the user wrote starts, as an engine would.
     sent = handler.params["query"][0]  # type: ignore[attr-defined]
@@ -326,7 +344,9 @@ def test_a_row_capped_answer_is_refused(endpoint: FakeEndpoint) -> None:
     )
 
 
-@pytest.mark.parametrize("endpoint", [gateway_timeout, virtuoso_timeout], indirect=True)
+@pytest.mark.parametrize(
+    "endpoint", [gateway_timeout, virtuoso_timeout, virtuoso_cancelled], indirect=True
+)
 def test_a_server_timeout_is_a_query_timeout_and_not_retried(endpoint: FakeEndpoint) -> None:
     _one_line_error(
         lambda: _backend(endpoint.url).query("ASK { ?s ?p ?o }"),
@@ -335,6 +355,12 @@ def test_a_server_timeout_is_a_query_timeout_and_not_retried(endpoint: FakeEndpo
         "time limit",
     )
     assert len(endpoint.requests) == 1  # one runaway query is sent once, not 1 + retries
+
+
+@pytest.mark.parametrize("endpoint", [answer_naming_a_state], indirect=True)
+def test_an_answer_that_spells_an_error_state_is_an_answer(endpoint: FakeEndpoint) -> None:
+    rows = _backend(endpoint.url).query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert [row["s"] for row in rows] == ["Virtuoso S1T00 Error SR171"]
 
 
 @pytest.mark.parametrize("endpoint", [error_on_the_query_line], indirect=True)

@@ -31,9 +31,11 @@ def test_an_answer_at_result_set_max_rows_is_refused(virtuoso_kg: KG) -> None:
 
 
 def test_an_anytime_partial_answer_is_a_timeout(virtuoso_server: Virtuoso) -> None:
-    # `timeout=` (ms) in the request makes Virtuoso answer with what it has when time is up.
+    # `timeout=` (ms) in the request makes Virtuoso answer with what it has when time is up
+    # (X-SQL-State: S1TAT); on a busy machine it cancels the query instead (500, HY008).
+    # Either way the caller gets a timeout, never the partial rows.
     kg = msbackpain.load(endpoint=f"{virtuoso_server.endpoint}?timeout=300", default_graph=GRAPH)
-    with pytest.raises(msbackpain.QueryTimeoutError, match="S1TAT"):
+    with pytest.raises(msbackpain.QueryTimeoutError, match=r"S1TAT|HY008"):
         kg.query(SLOW, max_rows=None)
     kg.backend.close()  # type: ignore[attr-defined]
 
