@@ -66,6 +66,16 @@ def test_every_public_name_resolves_on_first_use() -> None:
     assert done.stdout.split() == ["msbackpain.models", "msbackpain.careplan"]
 
 
+def test_every_answer_type_is_a_public_name() -> None:
+    # The lazy map in msbackpain/__init__.py repeats models.__all__ (reading it would import
+    # models at `import msbackpain`); this keeps the two lists in step.
+    from msbackpain import models
+
+    for name in models.__all__:
+        assert getattr(msbackpain, name) is getattr(models, name), name
+    assert set(models.__all__) <= set(msbackpain.__all__)
+
+
 def test_import_loads_only_the_face_the_version_and_the_error_tree() -> None:
     code = "import sys, msbackpain\nprint(sorted(m for m in sys.modules if m.startswith('msbackpain')))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
